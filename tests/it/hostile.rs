@@ -1,0 +1,221 @@
+//! Hostile generator code: each case ends with a precise, named outcome, and the host stays
+//! healthy (a normal run succeeds afterwards in the same process).
+
+use std::time::Duration;
+
+use sdg::sandbox::{Phase, SandboxError, Stream};
+
+use crate::support::*;
+
+fn healthy_afterwards() {
+    let out = run_x(&SEED_CODE.replace("return x, y", "return x"), 10).unwrap();
+    assert_eq!(out.columns[0].len, 10);
+}
+
+#[test]
+fn infinite_loop_hits_the_deadline() {
+    let mut req = request(
+        "def generate_data(num_samples, seed):\n    while True:\n        pass\n",
+        vec![float("x")],
+        10,
+    );
+    req.limits.time_limit = Duration::from_millis(300);
+    match stop(run(&req)) {
+        SandboxError::Deadline { phase, limit } => {
+            assert_eq!(phase, Phase::Generation);
+            assert_eq!(limit, Duration::from_millis(300));
+        }
+        other => panic!("{other:?}"),
+    }
+    healthy_afterwards();
+}
+
+#[test]
+fn busy_loop_runs_out_of_fuel() {
+    let mut req = request(
+        "def generate_data(num_samples, seed):\n    i = 0\n    while True:\n        i += 1\n",
+        vec![float("x")],
+        10,
+    );
+    req.limits.time_limit = Duration::from_secs(600);
+    req.limits.fuel = 8_000_000_000;
+    match stop(run(&req)) {
+        SandboxError::OutOfFuel { limit } => assert_eq!(limit, 8_000_000_000),
+        other => panic!("{other:?}"),
+    }
+    healthy_afterwards();
+}
+
+#[test]
+fn huge_allocation_hits_the_memory_cap() {
+    let mut req = request(
+        "import numpy as np\ndef generate_data(num_samples, seed):\n    a = np.ones(200_000_000)\n    return a[:num_samples]\n",
+        vec![float("x")],
+        10,
+    );
+    req.limits.memory_bytes = 512 << 20;
+    match stop(run(&req)) {
+        SandboxError::MemoryLimit { limit, requested } => {
+            assert_eq!(limit, 512 << 20);
+            assert!(requested > limit, "{requested}");
+        }
+        other => panic!("{other:?}"),
+    }
+    healthy_afterwards();
+}
+
+#[test]
+fn eight_gib_bytearray_cannot_even_be_asked_for_on_wasm32() {
+    // wasm32 addresses 4 GiB at most: CPython refuses the size before any allocation.
+    let p = exception(run_x(
+        "def generate_data(num_samples, seed):\n    b = bytearray(8 << 30)\n    return [0.0] * num_samples\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "OverflowError", "{p:?}");
+    assert!(p.traceback.contains("generator.py"), "{}", p.traceback);
+    assert!(
+        p.traceback.contains("bytearray(8 << 30)"),
+        "{}",
+        p.traceback
+    );
+}
+
+#[test]
+fn deep_recursion_is_stopped() {
+    let mut req = request(
+        "import sys\nsys.setrecursionlimit(10**8)\ndef f(n):\n    return f(n + 1) + 1\ndef generate_data(num_samples, seed):\n    return f(0)\n",
+        vec![float("x")],
+        3,
+    );
+    req.limits.memory_bytes = 1 << 30;
+    req.limits.time_limit = Duration::from_secs(30);
+    let e = stop(run(&req));
+    let named = match &e {
+        SandboxError::GuestTrap { trap } => trap.contains("stack overflow"),
+        SandboxError::PythonException(p) => p.exc_type == "RecursionError",
+        SandboxError::MemoryLimit { .. } => true,
+        _ => false,
+    };
+    assert!(named, "{e:?}");
+    healthy_afterwards();
+}
+
+#[test]
+fn print_flood_hits_the_output_limit() {
+    let e = stop(run_x(
+        "def generate_data(num_samples, seed):\n    while True:\n        print('x' * 1000)\n",
+        3,
+    ));
+    match e {
+        SandboxError::OutputLimit { stream, limit } => {
+            assert_eq!(stream, Stream::Stdout);
+            assert_eq!(limit, 1 << 20);
+        }
+        other => panic!("{other:?}"),
+    }
+    healthy_afterwards();
+}
+
+#[test]
+fn the_host_filesystem_is_not_there() {
+    let p = exception(run_x(
+        "def generate_data(num_samples, seed):\n    return open('/etc/passwd').read()\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "FileNotFoundError", "{p:?}");
+    // The only grant is the stdlib folder, and it is read-only.
+    let p = exception(run_x(
+        "def generate_data(num_samples, seed):\n    open('/usr/local/lib/evil.py', 'w')\n",
+        3,
+    ));
+    assert!(
+        ["PermissionError", "OSError", "FileNotFoundError"].contains(&p.exc_type.as_str()),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn sockets_are_refused() {
+    let p = exception(run_x(
+        "import socket\ndef generate_data(num_samples, seed):\n    s = socket.socket()\n    s.connect(('127.0.0.1', 80))\n",
+        3,
+    ));
+    assert!(
+        p.exc_type == "OSError" || p.exc_type.ends_with("Error"),
+        "{p:?}"
+    );
+    assert!(p.exc_type != "ContractError", "{p:?}");
+}
+
+#[test]
+fn the_environment_holds_only_what_the_run_sets() {
+    let p = exception(run_x(
+        "import os\ndef generate_data(num_samples, seed):\n    raise ValueError(repr(sorted(os.environ.items())))\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "ValueError");
+    assert_eq!(p.message, "[('PYTHONHASHSEED', '0')]");
+}
+
+#[test]
+fn subprocess_is_not_supported() {
+    let p = exception(run_x(
+        "import subprocess\ndef generate_data(num_samples, seed):\n    subprocess.run(['ls'])\n",
+        3,
+    ));
+    assert!(p.exc_type.ends_with("Error"), "{p:?}");
+}
+
+#[test]
+fn exceptions_carry_a_traceback_trimmed_to_the_generator() {
+    let p = exception(run_x(
+        "def helper(v):\n    return 1 / v\n\ndef generate_data(num_samples, seed):\n    return helper(0)\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "ZeroDivisionError");
+    assert_eq!(p.message, "division by zero");
+    assert!(p.traceback.starts_with("Traceback"), "{}", p.traceback);
+    assert!(
+        p.traceback.contains("line 5, in generate_data"),
+        "{}",
+        p.traceback
+    );
+    assert!(p.traceback.contains("line 2, in helper"), "{}", p.traceback);
+    assert!(
+        !p.traceback.contains("_sdg_main"),
+        "harness frames leak: {}",
+        p.traceback
+    );
+}
+
+#[test]
+fn sys_exit_in_the_generator_is_reported() {
+    let p = exception(run_x(
+        "import sys\ndef generate_data(num_samples, seed):\n    sys.exit(3)\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "SystemExit");
+}
+
+#[test]
+fn syntax_errors_are_python_exceptions_with_position() {
+    let p = exception(run_x(
+        "def generate_data(num_samples, seed)\n    return 1\n",
+        3,
+    ));
+    assert_eq!(p.exc_type, "SyntaxError");
+    assert!(p.traceback.contains("line 1"), "{}", p.traceback);
+}
+
+#[test]
+fn sleeping_costs_nothing_and_is_virtual() {
+    // A sleep never blocks the host thread: the virtual clock moves instead.
+    let out = run_x(
+        "import time\nimport numpy as np\ndef generate_data(num_samples, seed):\n    t0 = time.monotonic()\n    time.sleep(3600)\n    return np.full(num_samples, time.monotonic() - t0)\n",
+        1,
+    )
+    .unwrap();
+    let slept = f64s(&out.columns[0].values)[0];
+    assert!((3600.0..3601.0).contains(&slept), "{slept}");
+    assert!(out.timings.total < Duration::from_secs(60));
+}

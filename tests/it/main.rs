@@ -1,0 +1,12 @@
+//! sdg's one integration-test binary (wasmtime links once). Every test runs the real runtime:
+//! CPython-on-WASI under wasmtime, no mocks. The runtime is installed under `$SDG_HOME` (or the
+//! default home) on first use; `.ci/run` installs and compiles it before the tests.
+
+mod support;
+
+mod cli;
+mod determinism;
+mod hostile;
+mod layouts;
+mod seed;
+mod tamper;
