@@ -7,13 +7,20 @@
 //!   → statistical validation → PASSED/FAILED report + experiment record
 //! ```
 //!
-//! One module per stage, imports pointing downstream only: [`contract`] (the trusted contract,
-//! read from the spec), [`sandbox`] (the walled room; imports nothing else from the crate),
+//! One module per stage, imports pointing downstream only: [`spec`] (the untrusted YAML, read
+//! within budgets, its JSON Schema and diagnostics), [`contract`] (the trusted contract built from it), [`sandbox`] (the walled room; imports nothing else from the crate),
 //! [`columns`] (guest buffers → checked Arrow arrays, dataset writers), [`pipeline`] (the one
 //! module that knows every stage) and [`cli`].
 
+pub mod author;
+pub mod check;
 pub mod cli;
 pub mod columns;
 pub mod contract;
+pub mod experiments;
+pub mod llm;
 pub mod pipeline;
+pub mod report;
 pub mod sandbox;
+pub mod spec;
+pub mod validate;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::check::{self, CheckError, Violation};
 use crate::columns::{self, ColumnError, DatasetFile, Format};
 use crate::contract::{Contract, ContractError};
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
@@ -87,6 +88,21 @@ pub enum PipelineError {
         limit: u64,
     },
 
+    #[error("the code `{}` breaks the contract ({} violation{})", path.display(), violations.len(), if violations.len() == 1 { "" } else { "s" })]
+    CodeCheck {
+        path: PathBuf,
+        /// The code, for rendering the violations with their source lines.
+        text: String,
+        violations: Vec<Violation>,
+    },
+
+    #[error("the code `{}` cannot be checked", path.display())]
+    CodeUnreadable {
+        path: PathBuf,
+        #[source]
+        source: CheckError,
+    },
+
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
 
@@ -101,7 +117,9 @@ impl PipelineError {
             PipelineError::Contract(_)
             | PipelineError::Code { .. }
             | PipelineError::NoCode
-            | PipelineError::CodeTooLarge { .. } => 2,
+            | PipelineError::CodeTooLarge { .. }
+            | PipelineError::CodeCheck { .. }
+            | PipelineError::CodeUnreadable { .. } => 2,
             PipelineError::Sandbox(e) if e.is_guest_stop() => 3,
             PipelineError::Columns(
                 ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
@@ -117,6 +135,7 @@ impl PipelineError {
             PipelineError::Code { .. }
             | PipelineError::NoCode
             | PipelineError::CodeTooLarge { .. } => "code",
+            PipelineError::CodeCheck { .. } | PipelineError::CodeUnreadable { .. } => "code_check",
             PipelineError::Sandbox(e) => e.kind(),
             PipelineError::Columns(
                 ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
@@ -151,6 +170,23 @@ pub fn read_code(
     Ok((path, text))
 }
 
+/// The static contract check of the code: every violation, or a clean bill.
+pub fn check_code(contract: &Contract, path: &Path, code: &str) -> Result<(), PipelineError> {
+    let violations =
+        check::check(code, &contract.policy()).map_err(|source| PipelineError::CodeUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(PipelineError::CodeCheck {
+        path: path.to_path_buf(),
+        text: code.to_string(),
+        violations,
+    })
+}
+
 /// Default dataset path: `out/<spec name>.<format>`.
 pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
     PathBuf::from("out").join(format!("{}.{}", contract.name(), format.name()))
@@ -161,6 +197,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
     let contract = Contract::load(&opts.spec)?;
     let rows = contract.rows(opts.rows)?;
     let (code_path, code) = read_code(&contract, opts.code.as_deref())?;
+    check_code(&contract, &code_path, &code)?;
     let (sandbox, _) = sandbox::open(&opts.home, &opts.source, progress)?;
     let mut limits = opts.limits.clone();
     limits.time_limit = contract.time_limit();

@@ -5,9 +5,11 @@
 //! 2 bad input (spec, code, arguments), 3 the sandbox stopped the run (limit or guest error),
 //! 4 internal error.
 
+mod code;
 mod render;
 mod run;
 mod runtime;
+mod spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +35,12 @@ enum Command {
     /// Install, verify or describe the Python-on-WASI runtime.
     #[command(subcommand)]
     Runtime(runtime::RuntimeCommand),
+    /// Check generator code against its spec's contract, without running it.
+    #[command(subcommand)]
+    Code(code::CodeCommand),
+    /// Check a spec, or print the spec format's JSON Schema.
+    #[command(subcommand)]
+    Spec(spec::SpecCommand),
 }
 
 /// Parses arguments, runs the command, returns its exit code.
@@ -52,6 +60,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run::run(args, home),
         Command::Runtime(cmd) => runtime::run(cmd, home),
+        Command::Spec(cmd) => spec::run(cmd),
+        Command::Code(cmd) => code::run(cmd),
     };
     ExitCode::from(code)
 }

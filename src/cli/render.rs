@@ -65,9 +65,16 @@ pub fn sandbox_hint(e: &SandboxError) -> Option<String> {
 
 pub fn print_error(e: &PipelineError, json: bool) {
     let hint = match e {
-        PipelineError::Contract(c) => c.hint().map(str::to_string),
+        PipelineError::Contract(c) => c.hint(),
         PipelineError::Sandbox(s) => sandbox_hint(s),
         PipelineError::NoCode => Some("add `code: FILE.py` to the spec or pass --code".into()),
+        PipelineError::CodeCheck { .. } => Some(
+            "fix each violation (or regenerate the code); `sdg code check SPEC` re-checks it"
+                .into(),
+        ),
+        PipelineError::CodeUnreadable { .. } => {
+            Some("the checker reads Python 3.12 syntax; rewrite the named construct".into())
+        }
         PipelineError::Columns(_) => {
             Some("the guest handed over inconsistent buffers; the run was discarded".into())
         }
@@ -84,6 +91,14 @@ pub fn print_error(e: &PipelineError, json: bool) {
             chain.push(s.to_string());
             src = s.source();
         }
+        let diagnostics = match e {
+            PipelineError::Contract(crate::contract::ContractError::Invalid {
+                diagnostics,
+                ..
+            }) => serde_json::to_value(diagnostics).ok(),
+            PipelineError::CodeCheck { violations, .. } => serde_json::to_value(violations).ok(),
+            _ => None,
+        };
         print_json(&serde_json::json!({
             "status": "ERROR",
             "exit_code": e.exit_code(),
@@ -93,9 +108,26 @@ pub fn print_error(e: &PipelineError, json: bool) {
                 "causes": chain,
                 "hint": hint,
                 "traceback": traceback,
+                "diagnostics": diagnostics,
             }
         }));
         return;
+    }
+    if let PipelineError::Contract(c) = e {
+        if let Some(r) = c.rendered() {
+            eprint!("{r}");
+        }
+    }
+    if let PipelineError::CodeCheck {
+        path,
+        text,
+        violations,
+    } = e
+    {
+        eprint!(
+            "{}",
+            crate::check::render(text, &path.display().to_string(), violations)
+        );
     }
     eprintln!("error: {e}");
     let mut src = std::error::Error::source(e);

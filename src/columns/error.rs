@@ -17,6 +17,9 @@ pub enum ColumnError {
         source: std::io::Error,
     },
 
+    #[error("cannot read the dataset `{}`: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+
     #[error("cannot encode {format} for `{}`: {reason}", path.display())]
     Encode {
         format: &'static str,

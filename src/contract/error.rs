@@ -1,6 +1,9 @@
-//! Errors of reading a spec into a contract: each names where in the YAML and how to fix it.
+//! Errors of turning a spec file into a contract: unreadable, too large, not UTF-8, or invalid
+//! (with every diagnostic), and run requests the contract does not allow.
 
 use std::path::PathBuf;
+
+use crate::spec::Diagnostic;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContractError {
@@ -18,20 +21,23 @@ pub enum ContractError {
         limit: u64,
     },
 
-    #[error("`{}`:{line}:{column}: {message}", path.display())]
-    Yaml {
+    #[error("`{}`:{line}:{column}: the file is not UTF-8", path.display())]
+    NotUtf8 {
         path: PathBuf,
         line: usize,
         column: usize,
-        message: String,
     },
 
-    #[error("`{at}`: {message}")]
+    #[error("`{}` is not a valid spec ({} problem{})", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
     Invalid {
-        at: String,
-        message: String,
-        hint: String,
+        path: PathBuf,
+        /// The spec text, for rendering the diagnostics with their source lines.
+        text: String,
+        diagnostics: Vec<Diagnostic>,
     },
+
+    #[error("{requested} rows requested; the contract allows {min}..={max}")]
+    Rows { requested: u64, min: u64, max: u64 },
 }
 
 impl ContractError {
@@ -41,9 +47,35 @@ impl ContractError {
     }
 
     /// A one-line suggestion, when there is one.
-    pub fn hint(&self) -> Option<&str> {
+    pub fn hint(&self) -> Option<String> {
         match self {
-            ContractError::Invalid { hint, .. } if !hint.is_empty() => Some(hint),
+            ContractError::Rows { .. } => {
+                Some("pass --rows within the bounds, or widen `num_samples` in the spec".into())
+            }
+            ContractError::NotUtf8 { .. } => Some("save the file as UTF-8".into()),
+            ContractError::TooLarge { .. } => {
+                Some("a spec is a few kilobytes; is this the right file?".into())
+            }
+            ContractError::Invalid { path, .. } => Some(format!(
+                "`sdg spec check {}` shows every problem",
+                path.display()
+            )),
+            ContractError::Io { .. } => None,
+        }
+    }
+
+    /// The rendered diagnostics, for `Invalid`.
+    pub fn rendered(&self) -> Option<String> {
+        match self {
+            ContractError::Invalid {
+                path,
+                text,
+                diagnostics,
+            } => Some(crate::spec::render(
+                text,
+                &path.display().to_string(),
+                diagnostics,
+            )),
             _ => None,
         }
     }

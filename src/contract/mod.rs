@@ -1,28 +1,39 @@
-//! The trusted contract, read from an untrusted YAML spec.
+//! TRUSTED: the contract every later stage reads (code check, sandbox, validation).
 //!
-//! This is the first cut the engine needs (the spec issue replaces the reader with the full
-//! validator and JSON Schema): the spec's `code_contract` is parsed with size and shape bounds and
-//! turned into a [`Contract`] whose fields are private and whose only constructor is
-//! [`Contract::from_yaml`]. Everything downstream (sandbox request, column checks) reads the
-//! contract, never the YAML.
+//! A [`Contract`] has private fields and one way in: [`validate`], which takes a spec that already
+//! has the right *shape* (`spec::parse`) and applies the *semantic* rules — bounds that relate to
+//! each other, names that must exist, host caps, imports that can never be allowed — reporting every
+//! problem at once with its position. [`Contract::load`] reads a file within `spec`'s budgets and
+//! does both.
 
 mod error;
-mod raw;
+mod rules;
 
 use std::path::{Path, PathBuf};
 
 pub use error::ContractError;
+pub use rules::ALWAYS_FORBIDDEN;
 
-use crate::sandbox::{ColumnSpec, ColumnType, TimeUnit};
+use crate::sandbox::ColumnSpec;
+use crate::spec::{self, RawSpec};
 
-/// Largest spec file accepted (bytes).
-pub const MAX_SPEC_BYTES: u64 = 1 << 20;
 /// Largest row count any contract may allow (wasm32 arrays stay below 2 GiB).
 pub const MAX_ROWS: u64 = 100_000_000;
 /// Longest time limit a contract may ask for (seconds).
 pub const MAX_TIME_LIMIT_S: f64 = 600.0;
 
-/// A validated code contract.
+/// The contract's `execution_constraints` flags (absent = on, the safe default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Constraints {
+    pub no_file_io: bool,
+    pub no_network_calls: bool,
+    pub no_printing: bool,
+    pub no_plotting: bool,
+    pub no_global_state: bool,
+    pub no_recursion: bool,
+}
+
+/// A validated contract.
 #[derive(Debug, Clone)]
 pub struct Contract {
     name: String,
@@ -30,43 +41,53 @@ pub struct Contract {
     rows_min: u64,
     rows_max: u64,
     default_rows: u64,
+    default_seed: u64,
     outputs: Vec<ColumnSpec>,
     allowed_imports: Vec<String>,
     forbidden_imports: Vec<String>,
+    constraints: Constraints,
+    seeded_rng: bool,
     time_limit_s: f64,
     code_path: Option<PathBuf>,
+    raw: RawSpec,
+}
+
+/// Turns a shape-checked spec into a contract, or every semantic problem found. `file_stem`
+/// names the contract when the spec has no `name`.
+pub fn validate(parsed: &spec::Parsed, file_stem: &str) -> Result<Contract, Vec<spec::Diagnostic>> {
+    rules::validate(parsed, file_stem)
 }
 
 impl Contract {
-    /// Reads and validates a spec file.
+    /// Reads, parses and validates a spec file. The approved code's path is resolved against the
+    /// spec's folder.
     pub fn load(path: &Path) -> Result<Contract, ContractError> {
-        let meta = std::fs::metadata(path).map_err(ContractError::io(path))?;
-        if meta.len() > MAX_SPEC_BYTES {
-            return Err(ContractError::TooLarge {
-                path: path.to_path_buf(),
-                bytes: meta.len(),
-                limit: MAX_SPEC_BYTES,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(ContractError::io(path))?;
-        let text = String::from_utf8(bytes).map_err(|e| ContractError::Yaml {
-            path: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-        })?;
-        let mut c = Contract::from_yaml(&text, path)?;
-        if let Some(p) = c.code_path.take() {
-            let base = path.parent().unwrap_or(Path::new("."));
-            c.code_path = Some(base.join(p));
-        }
-        Ok(c)
+        let text = read(path)?;
+        Contract::from_text(&text, path)
     }
 
-    /// Validates spec text; `path` is only used in messages.
-    pub fn from_yaml(text: &str, path: &Path) -> Result<Contract, ContractError> {
-        let raw = raw::parse(text, path)?;
-        raw::validate(raw, path)
+    /// Validates spec text; `path` names it in messages and resolves the code path.
+    pub fn from_text(text: &str, path: &Path) -> Result<Contract, ContractError> {
+        let invalid = |diagnostics| ContractError::Invalid {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            diagnostics,
+        };
+        let parsed = spec::parse(text).map_err(invalid)?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("dataset");
+        let mut c = validate(&parsed, stem).map_err(invalid)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        c.code_path = Some(
+            base.join(
+                c.code_path
+                    .take()
+                    .unwrap_or_else(|| PathBuf::from(format!("{}.py", c.name))),
+            ),
+        );
+        Ok(c)
     }
 
     pub fn name(&self) -> &str {
@@ -84,49 +105,86 @@ impl Contract {
     pub fn forbidden_imports(&self) -> &[String] {
         &self.forbidden_imports
     }
-    /// The approved code's path, resolved against the spec's folder.
+    pub fn constraints(&self) -> Constraints {
+        self.constraints
+    }
+    /// Whether the code must create its RNG as `numpy.random.default_rng(seed)`.
+    pub fn seeded_rng(&self) -> bool {
+        self.seeded_rng
+    }
+    /// The approved code's path (`code:` or `NAME.py`, beside the spec).
     pub fn code_path(&self) -> Option<&Path> {
         self.code_path.as_deref()
     }
     pub fn default_rows(&self) -> u64 {
         self.default_rows
     }
+    pub fn default_seed(&self) -> u64 {
+        self.default_seed
+    }
     pub fn time_limit(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.time_limit_s)
+    }
+    /// What the static code check enforces for this contract.
+    pub fn policy(&self) -> crate::check::Policy {
+        let c = self.constraints;
+        crate::check::Policy {
+            function: self.function.clone(),
+            inputs: vec!["num_samples".into(), "seed".into()],
+            allowed_imports: self.allowed_imports.clone(),
+            forbidden_imports: self.forbidden_imports.clone(),
+            no_file_io: c.no_file_io,
+            no_printing: c.no_printing,
+            no_plotting: c.no_plotting,
+            no_network_calls: c.no_network_calls,
+            no_global_state: c.no_global_state,
+            no_recursion: c.no_recursion,
+            seeded_rng: self.seeded_rng,
+            // Validation belongs to sdg's validation stage, never to the generator.
+            no_validation: true,
+        }
+    }
+
+    /// The spec as validated (for records and prompts).
+    pub fn raw(&self) -> &RawSpec {
+        &self.raw
     }
 
     /// Checks a requested row count against the contract's `num_samples` bounds.
     pub fn rows(&self, requested: Option<u64>) -> Result<u64, ContractError> {
         let n = requested.unwrap_or(self.default_rows);
         if n < self.rows_min || n > self.rows_max {
-            return Err(ContractError::Invalid {
-                at: "code_contract.function.inputs.num_samples".into(),
-                message: format!(
-                    "{n} rows requested; the contract allows {}..={}",
-                    self.rows_min, self.rows_max
-                ),
-                hint: "pass --rows within the bounds, or widen them in the spec".into(),
+            return Err(ContractError::Rows {
+                requested: n,
+                min: self.rows_min,
+                max: self.rows_max,
             });
         }
         Ok(n)
     }
 }
 
-/// Maps a spec dtype name to the sandbox's column type.
-pub fn column_type(dtype: &str) -> Option<(ColumnType, Option<TimeUnit>)> {
-    let t = match dtype {
-        "float64" | "float" | "double" => (ColumnType::Float64, None),
-        "int64" | "int" | "integer" => (ColumnType::Int64, None),
-        "bool" | "boolean" => (ColumnType::Bool, None),
-        "str" | "string" | "utf8" => (ColumnType::Utf8, None),
-        "category" | "categorical" => (ColumnType::Category, None),
-        "datetime64[s]" => (ColumnType::Timestamp, Some(TimeUnit::S)),
-        "datetime64[ms]" => (ColumnType::Timestamp, Some(TimeUnit::Ms)),
-        "datetime64[us]" | "datetime64" | "timestamp" => {
-            (ColumnType::Timestamp, Some(TimeUnit::Us))
+/// Reads a spec file: size-capped before reading, UTF-8 checked with the position of the first
+/// bad byte.
+pub fn read(path: &Path) -> Result<String, ContractError> {
+    let meta = std::fs::metadata(path).map_err(ContractError::io(path))?;
+    if meta.len() > spec::MAX_SPEC_BYTES {
+        return Err(ContractError::TooLarge {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+            limit: spec::MAX_SPEC_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(ContractError::io(path))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(good);
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ContractError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
         }
-        "datetime64[ns]" => (ColumnType::Timestamp, Some(TimeUnit::Ns)),
-        _ => return None,
-    };
-    Some(t)
+    })
 }

@@ -4,9 +4,15 @@
 
 mod support;
 
+mod author;
+mod check;
 mod cli;
 mod determinism;
+mod experiments;
 mod hostile;
 mod layouts;
+mod llm;
 mod seed;
+mod spec;
 mod tamper;
+mod validate;

@@ -1,0 +1,319 @@
+//! Semantic rules of a spec: what the schema cannot say. Each problem is a diagnostic placed at the
+//! YAML node it is about; all are collected before the spec is refused.
+//!
+//! - `num_samples`: 1 ≤ min ≤ default ≤ max ≤ [`MAX_ROWS`];
+//! - outputs: identifier names; `categories` for, and only for, `category` columns (non-empty,
+//!   unique); `unit` only for `datetime64`;
+//! - imports: none of the code check's [`ALWAYS_FORBIDDEN`] modules may be allowed, a module may not be both allowed and
+//!   forbidden, no duplicates;
+//! - `code`: a relative path inside the spec's folder (no `..`, not absolute);
+//! - `time_limit_seconds` within (0, [`MAX_TIME_LIMIT_S`]];
+//! - validation requirements: the validation stage's own semantic checks.
+
+use std::path::{Component, Path};
+
+use super::{Constraints, Contract, MAX_ROWS, MAX_TIME_LIMIT_S};
+use crate::sandbox::{ColumnSpec, ColumnType, TimeUnit};
+use crate::spec::raw::{Dtype, Unit};
+use crate::spec::{locate, Diagnostic, Parsed};
+
+pub use crate::check::ALWAYS_FORBIDDEN;
+
+struct Rules<'a> {
+    parsed: &'a Parsed,
+    out: Vec<Diagnostic>,
+}
+
+impl Rules<'_> {
+    fn at(&mut self, code: &'static str, path: &str, message: String, hint: &str) {
+        let (pos, width) = locate(&self.parsed.tree, path);
+        let mut d = Diagnostic::new(code, path, pos, message).width(width);
+        if !hint.is_empty() {
+            d = d.hint(hint);
+        }
+        self.out.push(d);
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.len() <= 64
+}
+
+pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec<Diagnostic>> {
+    let mut r = Rules {
+        parsed,
+        out: Vec::new(),
+    };
+    let raw = &parsed.raw;
+    let cc = &raw.code_contract;
+    let f = &cc.function;
+
+    // Rows.
+    let rows = &f.inputs.num_samples;
+    let p = "code_contract.function.inputs.num_samples";
+    let rows_min = rows.min.unwrap_or(1);
+    let rows_max = rows.max.unwrap_or(MAX_ROWS);
+    if rows_max > MAX_ROWS {
+        r.at(
+            "bounds",
+            &format!("{p}.max"),
+            format!("{rows_max} rows is above the host's cap of {MAX_ROWS}"),
+            "generate in several runs, or lower `max`",
+        );
+    }
+    if rows_min > rows_max {
+        r.at(
+            "bounds",
+            &format!("{p}.min"),
+            format!("`min` ({rows_min}) is larger than `max` ({rows_max})"),
+            "set min <= max",
+        );
+    }
+    let default_rows = rows
+        .default
+        .unwrap_or(1000.clamp(rows_min, rows_max.max(rows_min)));
+    if rows.default.is_some() && !(rows_min..=rows_max).contains(&default_rows) {
+        r.at(
+            "bounds",
+            &format!("{p}.default"),
+            format!("`default` ({default_rows}) lies outside min..=max ({rows_min}..={rows_max})"),
+            "",
+        );
+    }
+
+    // Outputs.
+    let mut outputs = Vec::new();
+    for (name, o) in &f.outputs {
+        let at = format!("code_contract.function.outputs.{name}");
+        if !is_identifier(name) {
+            r.at(
+                "name",
+                &at,
+                format!("`{name}` is not a valid column name"),
+                "use letters, digits and `_`, not starting with a digit",
+            );
+        }
+        let is_cat = o.dtype == Dtype::Category;
+        if is_cat && o.categories.is_empty() {
+            r.at(
+                "categories",
+                &at,
+                format!("category column `{name}` lists no `categories`"),
+                "add `categories: [a, b, ...]`",
+            );
+        }
+        if !is_cat && !o.categories.is_empty() {
+            r.at(
+                "categories",
+                &format!("{at}.categories"),
+                "`categories` belongs to `dtype: category` columns only".into(),
+                "remove it, or set `dtype: category`",
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, c) in o.categories.iter().enumerate() {
+            if c.is_empty() || !seen.insert(c) {
+                r.at(
+                    "categories",
+                    &format!("{at}.categories[{i}]"),
+                    format!("category `{c}` is empty or repeated"),
+                    "each category once",
+                );
+            }
+        }
+        if o.unit.is_some() && o.dtype != Dtype::Datetime64 {
+            r.at(
+                "unit",
+                &format!("{at}.unit"),
+                "`unit` belongs to `dtype: datetime64` columns only".into(),
+                "",
+            );
+        }
+        let (dtype, unit) = match o.dtype {
+            Dtype::Float64 => (ColumnType::Float64, None),
+            Dtype::Int64 => (ColumnType::Int64, None),
+            Dtype::Bool => (ColumnType::Bool, None),
+            Dtype::String => (ColumnType::Utf8, None),
+            Dtype::Category => (ColumnType::Category, None),
+            Dtype::Datetime64 => (
+                ColumnType::Timestamp,
+                Some(match o.unit.unwrap_or(Unit::Us) {
+                    Unit::S => TimeUnit::S,
+                    Unit::Ms => TimeUnit::Ms,
+                    Unit::Us => TimeUnit::Us,
+                    Unit::Ns => TimeUnit::Ns,
+                }),
+            ),
+        };
+        outputs.push(ColumnSpec {
+            name: name.clone(),
+            dtype,
+            nullable: o.nullable,
+            categories: o.categories.clone(),
+            unit,
+        });
+    }
+
+    // Imports.
+    let env = &cc.environment;
+    for (i, m) in env.allowed_imports.iter().enumerate() {
+        let at = format!("code_contract.environment.allowed_imports[{i}]");
+        let root = m.split('.').next().unwrap_or(m);
+        if ALWAYS_FORBIDDEN.contains(&root) {
+            r.at(
+                "imports",
+                &at,
+                format!("`{m}` can never be allowed"),
+                "generators need no system access; remove it",
+            );
+        }
+        if env.forbidden_imports.iter().any(|x| x == m) {
+            r.at(
+                "imports",
+                &at,
+                format!("`{m}` is both allowed and forbidden"),
+                "keep it in one list",
+            );
+        }
+        if env.allowed_imports[..i].contains(m) {
+            r.at("imports", &at, format!("`{m}` is listed twice"), "");
+        }
+    }
+
+    // Code path.
+    if let Some(code) = &raw.code {
+        let p = Path::new(code);
+        let escapes = p.is_absolute()
+            || p.components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+        if escapes {
+            r.at(
+                "code-path",
+                "code",
+                format!("`{code}` is not a path inside the spec's folder"),
+                "give a relative path such as `my_dataset.py`",
+            );
+        }
+    }
+
+    // Time limit.
+    let time_limit_s = cc.execution_constraints.time_limit_seconds.unwrap_or(2.0);
+    if !(time_limit_s > 0.0 && time_limit_s <= MAX_TIME_LIMIT_S) {
+        r.at(
+            "bounds",
+            "code_contract.execution_constraints.time_limit_seconds",
+            format!("{time_limit_s} s is not in (0, {MAX_TIME_LIMIT_S}]"),
+            "",
+        );
+    }
+
+    if !r.out.is_empty() {
+        return Err(r.out);
+    }
+    let c = &cc.execution_constraints;
+    let on = |v: Option<bool>| v.unwrap_or(true);
+    let randomness = cc.randomness.as_ref();
+    Ok(Contract {
+        name: raw.name.clone().unwrap_or_else(|| file_stem.to_string()),
+        function: f.name.clone(),
+        rows_min,
+        rows_max,
+        default_rows,
+        default_seed: f.inputs.seed.default.unwrap_or(42),
+        outputs,
+        allowed_imports: env.allowed_imports.clone(),
+        forbidden_imports: env.forbidden_imports.clone(),
+        constraints: Constraints {
+            no_file_io: on(c.no_file_io),
+            no_network_calls: on(c.no_network_calls),
+            no_printing: on(c.no_printing),
+            no_plotting: on(c.no_plotting),
+            no_global_state: on(c.no_global_state),
+            no_recursion: on(c.no_recursion),
+        },
+        seeded_rng: randomness.is_none_or(|r| r.deterministic),
+        time_limit_s,
+        code_path: raw.code.as_ref().map(Into::into),
+        raw: raw.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::contract::{Contract, ContractError};
+    use std::path::Path;
+
+    const SEED: &str = include_str!("../../specs/seed_linear.yaml");
+
+    fn problems(text: &str) -> Vec<(String, String, usize)> {
+        match Contract::from_text(text, Path::new("s.yaml")) {
+            Err(ContractError::Invalid { diagnostics, .. }) => diagnostics
+                .into_iter()
+                .map(|d| (d.code.to_string(), d.path, d.line))
+                .collect(),
+            other => panic!("expected diagnostics, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn seed_spec_is_accepted() {
+        let c = Contract::from_text(SEED, Path::new("specs/seed_linear.yaml")).unwrap();
+        assert_eq!(c.function(), "generate_data");
+        let names: Vec<_> = c.outputs().iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["x", "y"]);
+        assert_eq!(c.rows(Some(1_000_000)).unwrap(), 1_000_000);
+        assert!(matches!(
+            c.rows(Some(0)),
+            Err(ContractError::Rows {
+                requested: 0,
+                min: 1,
+                max: 10_000_000
+            })
+        ));
+        assert_eq!(c.time_limit(), std::time::Duration::from_secs(2));
+        assert_eq!(c.code_path(), Some(Path::new("specs/seed_linear.py")));
+        assert!(c.seeded_rng() && c.constraints().no_file_io);
+    }
+
+    #[test]
+    fn semantic_problems_are_all_reported_with_positions() {
+        let bad = SEED
+            .replace(
+                "allowed_imports: [numpy]",
+                "allowed_imports: [numpy, os.path, numpy]",
+            )
+            .replace("min: 1\n", "min: 20000000\n")
+            .replace("code: seed_linear.py", "code: ../../etc/passwd");
+        let p = problems(&bad);
+        assert!(
+            p.contains(&(
+                "bounds".into(),
+                "code_contract.function.inputs.num_samples.min".into(),
+                13
+            )),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(&(
+                "imports".into(),
+                "code_contract.environment.allowed_imports[1]".into(),
+                29
+            )),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(&(
+                "imports".into(),
+                "code_contract.environment.allowed_imports[2]".into(),
+                29
+            )),
+            "{p:?}"
+        );
+        assert!(p.contains(&("code-path".into(), "code".into(), 5)), "{p:?}");
+    }
+}

@@ -1,0 +1,447 @@
+//! `LlmConfig`: where the server is, which model, how to sample, and how long to wait.
+//!
+//! Layers, lowest first: [`LlmConfig::default`] < a TOML config file (its `[llm]` table,
+//! [`LlmFileConfig`]) < environment ([`LlmEnv`]: `SDG_LLM_URL`, `SDG_LLM_MODEL`,
+//! `SDG_LLM_API_KEY`) < explicit overrides the CLI fills from flags ([`LlmOverrides`]).
+//! [`LlmConfig::resolve`] merges them and checks every value once; a resolved config is valid.
+//!
+//! The API key is secret: `Debug` prints `Some("<redacted>")`, and nothing in this module
+//! serialises it.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::error::LlmError;
+
+/// Default base URL: a local Ollama.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:11434";
+/// Default model (an Ollama tag).
+pub const DEFAULT_MODEL: &str = "codestral:22b";
+/// Default upper bound on an answer body, in bytes (8 MiB); the server is not trusted.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Upper bound on one backoff sleep, whatever `backoff` and the attempt number say.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Environment variable naming the server's base URL.
+pub const ENV_URL: &str = "SDG_LLM_URL";
+/// Environment variable naming the model.
+pub const ENV_MODEL: &str = "SDG_LLM_MODEL";
+/// Environment variable holding the API key (sent as `Authorization: Bearer ...`).
+pub const ENV_API_KEY: &str = "SDG_LLM_API_KEY";
+
+/// A checked client configuration. Build it with [`LlmConfig::resolve`] or start from
+/// `LlmConfig::default()` and check it with [`LlmConfig::validate`].
+#[derive(Clone, PartialEq)]
+pub struct LlmConfig {
+    /// Base URL of the server, without `/v1` (a trailing `/v1` is accepted and dropped).
+    pub base_url: String,
+    /// Model name sent in every request.
+    pub model: String,
+    /// Bearer token, if the server wants one. Never printed.
+    pub api_key: Option<String>,
+    /// Sampling temperature, 0.0..=2.0 (default 0.2).
+    pub temperature: f64,
+    /// Nucleus sampling mass, (0.0, 1.0] (default 0.95).
+    pub top_p: f64,
+    /// Sampling seed; `None` leaves the field out of the request (default `Some(0)`).
+    pub seed: Option<u64>,
+    /// Upper bound on generated tokens (default 4096). Hitting it is [`LlmError::Truncated`].
+    pub max_tokens: u32,
+    /// Whole-request deadline, connect to last byte (default 600 s: big models on CPUs are slow).
+    pub timeout: Duration,
+    /// Deadline for the TCP connect alone (default 5 s).
+    pub connect_timeout: Duration,
+    /// Extra attempts after a transient failure (default 2, so at most 3 attempts).
+    pub retries: u32,
+    /// First backoff sleep; doubles each retry, capped at [`MAX_BACKOFF`] (default 500 ms).
+    pub backoff: Duration,
+    /// Upper bound on an answer body in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub max_response_bytes: usize,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            model: DEFAULT_MODEL.to_string(),
+            api_key: None,
+            temperature: 0.2,
+            top_p: 0.95,
+            seed: Some(0),
+            max_tokens: 4096,
+            timeout: Duration::from_secs(600),
+            connect_timeout: Duration::from_secs(5),
+            retries: 2,
+            backoff: Duration::from_millis(500),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for LlmConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LlmConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("temperature", &self.temperature)
+            .field("top_p", &self.top_p)
+            .field("seed", &self.seed)
+            .field("max_tokens", &self.max_tokens)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retries", &self.retries)
+            .field("backoff", &self.backoff)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// The `[llm]` table of the TOML config file. Every field is optional; unknown keys are errors
+/// (a typo should not silently fall back to a default).
+#[derive(Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmFileConfig {
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub api_key: Option<String>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<u64>,
+    pub max_tokens: Option<u32>,
+    pub timeout_secs: Option<f64>,
+    pub connect_timeout_secs: Option<f64>,
+    pub retries: Option<u32>,
+    pub backoff_ms: Option<u64>,
+    pub max_response_bytes: Option<usize>,
+}
+
+impl fmt::Debug for LlmFileConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LlmFileConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("temperature", &self.temperature)
+            .field("seed", &self.seed)
+            .field("max_tokens", &self.max_tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LlmFileConfig {
+    /// Parse the `[llm]` table out of a whole TOML file; other tables are ignored (they belong
+    /// to other parts of sdg). A file without `[llm]` gives an empty layer.
+    pub fn from_toml_str(text: &str) -> Result<Self, LlmError> {
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| LlmError::Config {
+                reason: format!("the config file is not valid TOML: {}", e.message()),
+                hint: "check the file's syntax".to_string(),
+            })?;
+        match doc.get("llm") {
+            None => Ok(LlmFileConfig::default()),
+            Some(v) => v
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| LlmError::Config {
+                    reason: format!("bad `[llm]` table in the config file: {}", e.message()),
+                    hint: "known keys: base_url, model, api_key, temperature, top_p, seed, \
+                           max_tokens, timeout_secs, connect_timeout_secs, retries, backoff_ms, \
+                           max_response_bytes"
+                        .to_string(),
+                }),
+        }
+    }
+
+    /// Read and parse a TOML config file.
+    pub fn from_path(path: &Path) -> Result<Self, LlmError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LlmError::Config {
+            reason: format!("cannot read the config file `{}`: {e}", path.display()),
+            hint: "check the path given to --config".to_string(),
+        })?;
+        Self::from_toml_str(&text)
+    }
+}
+
+/// The environment layer. Empty variables count as unset.
+#[derive(Clone, Default, PartialEq)]
+pub struct LlmEnv {
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub api_key: Option<String>,
+}
+
+impl fmt::Debug for LlmEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LlmEnv")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl LlmEnv {
+    /// Read `SDG_LLM_URL`, `SDG_LLM_MODEL` and `SDG_LLM_API_KEY` from the process environment.
+    pub fn from_process() -> Self {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Read the same variables through `get` (tests pass a map instead of the real environment).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        LlmEnv {
+            base_url: get(ENV_URL),
+            model: get(ENV_MODEL),
+            api_key: get(ENV_API_KEY),
+        }
+    }
+}
+
+/// Explicit values from the command line; each `Some` wins over every other layer.
+#[derive(Clone, Default, PartialEq)]
+pub struct LlmOverrides {
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub api_key: Option<String>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<u64>,
+    pub max_tokens: Option<u32>,
+    pub timeout: Option<Duration>,
+    pub retries: Option<u32>,
+}
+
+impl fmt::Debug for LlmOverrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LlmOverrides")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("temperature", &self.temperature)
+            .field("top_p", &self.top_p)
+            .field("seed", &self.seed)
+            .field("max_tokens", &self.max_tokens)
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .finish()
+    }
+}
+
+fn secs(field: &str, v: f64) -> Result<Duration, LlmError> {
+    Duration::try_from_secs_f64(v)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| LlmError::Config {
+            reason: format!("`{field}` = {v} is not a positive number of seconds"),
+            hint: format!("set `{field}` to e.g. 600"),
+        })
+}
+
+impl LlmConfig {
+    /// Merge the layers (defaults < file < env < overrides) and validate the result.
+    pub fn resolve(
+        file: Option<&LlmFileConfig>,
+        env: &LlmEnv,
+        overrides: &LlmOverrides,
+    ) -> Result<Self, LlmError> {
+        let mut c = LlmConfig::default();
+        if let Some(f) = file {
+            set(&mut c.base_url, f.base_url.clone());
+            set(&mut c.model, f.model.clone());
+            if f.api_key.is_some() {
+                c.api_key = f.api_key.clone();
+            }
+            set(&mut c.temperature, f.temperature);
+            set(&mut c.top_p, f.top_p);
+            if f.seed.is_some() {
+                c.seed = f.seed;
+            }
+            set(&mut c.max_tokens, f.max_tokens);
+            if let Some(t) = f.timeout_secs {
+                c.timeout = secs("timeout_secs", t)?;
+            }
+            if let Some(t) = f.connect_timeout_secs {
+                c.connect_timeout = secs("connect_timeout_secs", t)?;
+            }
+            set(&mut c.retries, f.retries);
+            set(&mut c.backoff, f.backoff_ms.map(Duration::from_millis));
+            set(&mut c.max_response_bytes, f.max_response_bytes);
+        }
+        set(&mut c.base_url, env.base_url.clone());
+        set(&mut c.model, env.model.clone());
+        if env.api_key.is_some() {
+            c.api_key = env.api_key.clone();
+        }
+        let o = overrides;
+        set(&mut c.base_url, o.base_url.clone());
+        set(&mut c.model, o.model.clone());
+        if o.api_key.is_some() {
+            c.api_key = o.api_key.clone();
+        }
+        set(&mut c.temperature, o.temperature);
+        set(&mut c.top_p, o.top_p);
+        if o.seed.is_some() {
+            c.seed = o.seed;
+        }
+        set(&mut c.max_tokens, o.max_tokens);
+        set(&mut c.timeout, o.timeout);
+        set(&mut c.retries, o.retries);
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Resolve with the real environment and an optional config file path.
+    pub fn load(file: Option<&Path>, overrides: &LlmOverrides) -> Result<Self, LlmError> {
+        let file = file.map(LlmFileConfig::from_path).transpose()?;
+        Self::resolve(file.as_ref(), &LlmEnv::from_process(), overrides)
+    }
+
+    /// Check every value; also normalises `base_url` (no trailing `/`, no trailing `/v1`).
+    pub fn validate(&mut self) -> Result<(), LlmError> {
+        let bad = |reason: String, hint: &str| LlmError::Config {
+            reason,
+            hint: hint.to_string(),
+        };
+        let mut url = self.base_url.trim().trim_end_matches('/').to_string();
+        if let Some(stripped) = url.strip_suffix("/v1") {
+            url = stripped.to_string();
+        }
+        let parsed = reqwest::Url::parse(&url).map_err(|e| {
+            bad(
+                format!("base URL `{url}` is not a URL: {e}"),
+                "set SDG_LLM_URL to e.g. `http://127.0.0.1:11434`",
+            )
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(bad(
+                format!("base URL `{url}` must be http:// or https:// with a host"),
+                "set SDG_LLM_URL to e.g. `http://127.0.0.1:11434`",
+            ));
+        }
+        self.base_url = url;
+        if self.model.trim().is_empty() {
+            return Err(bad(
+                "the model name is empty".into(),
+                "set SDG_LLM_MODEL, e.g. `codestral:22b`",
+            ));
+        }
+        if !(0.0..=2.0).contains(&self.temperature) {
+            return Err(bad(
+                format!("temperature {} is outside 0.0..=2.0", self.temperature),
+                "use 0.0 for the most repeatable output",
+            ));
+        }
+        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
+            return Err(bad(
+                format!("top_p {} is outside (0.0, 1.0]", self.top_p),
+                "use 0.95, or 1.0 to disable nucleus sampling",
+            ));
+        }
+        if self.max_tokens == 0 {
+            return Err(bad("max_tokens is 0".into(), "use e.g. 4096"));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(bad("a timeout is zero".into(), "use e.g. 600 s"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(bad("max_response_bytes is 0".into(), "use e.g. 8388608"));
+        }
+        Ok(())
+    }
+}
+
+fn set<T>(slot: &mut T, v: Option<T>) {
+    if let Some(v) = v {
+        *slot = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        let file = LlmFileConfig::from_toml_str(
+            "[other]\nx = 1\n[llm]\nbase_url = \"http://file:1\"\nmodel = \"file-model\"\n\
+             temperature = 0.5\nseed = 7\ntimeout_secs = 30\n",
+        )
+        .unwrap();
+        let env = LlmEnv::from_lookup(|k| match k {
+            ENV_MODEL => Some("env-model".into()),
+            ENV_URL => Some("  ".into()),
+            _ => None,
+        });
+        let o = LlmOverrides {
+            temperature: Some(0.0),
+            ..Default::default()
+        };
+        let c = LlmConfig::resolve(Some(&file), &env, &o).unwrap();
+        assert_eq!(c.base_url, "http://file:1"); // blank env var ignored
+        assert_eq!(c.model, "env-model");
+        assert_eq!(c.temperature, 0.0);
+        assert_eq!(c.seed, Some(7));
+        assert_eq!(c.timeout, Duration::from_secs(30));
+        assert_eq!(c.top_p, 0.95);
+    }
+
+    #[test]
+    fn trailing_v1_is_dropped_and_bad_values_rejected() {
+        let o = LlmOverrides {
+            base_url: Some("http://h:8080/v1/".into()),
+            ..Default::default()
+        };
+        let c = LlmConfig::resolve(None, &LlmEnv::default(), &o).unwrap();
+        assert_eq!(c.base_url, "http://h:8080");
+        for o in [
+            LlmOverrides {
+                base_url: Some("ftp://h".into()),
+                ..Default::default()
+            },
+            LlmOverrides {
+                temperature: Some(3.0),
+                ..Default::default()
+            },
+            LlmOverrides {
+                top_p: Some(0.0),
+                ..Default::default()
+            },
+            LlmOverrides {
+                max_tokens: Some(0),
+                ..Default::default()
+            },
+        ] {
+            let e = LlmConfig::resolve(None, &LlmEnv::default(), &o).unwrap_err();
+            assert!(matches!(e, LlmError::Config { .. }), "{e}");
+        }
+    }
+
+    #[test]
+    fn unknown_file_key_is_an_error() {
+        let e = LlmFileConfig::from_toml_str("[llm]\ntemprature = 0.1\n").unwrap_err();
+        assert!(e.to_string().contains("temprature"), "{e}");
+    }
+
+    #[test]
+    fn debug_redacts_api_key() {
+        let c = LlmConfig {
+            api_key: Some("sk-very-secret".into()),
+            ..Default::default()
+        };
+        let env = LlmEnv {
+            api_key: Some("sk-very-secret".into()),
+            ..Default::default()
+        };
+        for s in [format!("{c:?}"), format!("{env:?}")] {
+            assert!(
+                !s.contains("sk-very-secret") && s.contains("<redacted>"),
+                "{s}"
+            );
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! UNTRUSTED: the YAML spec as written by an LLM or a person, read within budgets into typed,
+//! positioned data — never trusted until `contract::validate` turns it into a `Contract`.
+//!
+//! ```text
+//! text ──yaml::parse──▶ Node tree (positions) ──shape::check vs schema()──▶ RawSpec (serde)
+//!        (bounded: no aliases, tags,          (every unknown key, wrong type,
+//!         multi-docs, duplicate keys)          enum, bound, at once)
+//! ```
+//!
+//! [`schema`] is the JSON Schema generated from [`raw::RawSpec`] by schemars (`sdg spec schema`);
+//! the shape check walks that same schema, so what the schema accepts is what the validator
+//! accepts. Problems come back as [`Diagnostic`]s with YAML path, line:column, expectation and
+//! hint; [`render`] prints them like a compiler.
+
+pub mod diag;
+pub mod raw;
+mod shape;
+pub mod yaml;
+
+pub use diag::{locate, node_at, render, Diagnostic};
+pub use raw::RawSpec;
+pub use yaml::{Node, Pos};
+
+/// Largest spec file accepted (bytes); larger files are refused before parsing.
+pub const MAX_SPEC_BYTES: u64 = 1 << 20;
+
+/// The spec's JSON Schema (draft 2020-12), strict: `additionalProperties: false`, enums, bounds.
+pub fn schema() -> serde_json::Value {
+    schemars::schema_for!(RawSpec).to_value()
+}
+
+/// A spec that has the right shape: its typed form and its positioned tree (for later
+/// diagnostics).
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub raw: RawSpec,
+    pub tree: Node,
+}
+
+/// Parses spec text: bounded YAML, then the shape check against [`schema`], then serde.
+/// All shape problems are returned together.
+pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    let tree = yaml::parse(text)
+        .map_err(|e| vec![Diagnostic::new("yaml", "", e.pos, e.message).hint_opt(e.hint)])?;
+    let schema = schema();
+    let diags = shape::check(&tree, &schema);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let json = to_json(&tree).map_err(|d| vec![d])?;
+    let raw: RawSpec = serde_json::from_value(json).map_err(|e| {
+        // The shape check and serde read the same types; reaching this is a bug, still reported.
+        vec![Diagnostic::new("shape", "", tree.pos, e.to_string())]
+    })?;
+    Ok(Parsed { raw, tree })
+}
+
+fn to_json(node: &Node) -> Result<serde_json::Value, Diagnostic> {
+    use serde_json::Value as J;
+    use yaml::Value as V;
+    Ok(match &node.value {
+        V::Null => J::Null,
+        V::Bool(b) => J::Bool(*b),
+        V::Int(i) => match (u64::try_from(*i), i64::try_from(*i)) {
+            (Ok(u), _) => J::from(u),
+            (_, Ok(s)) => J::from(s),
+            _ => return Err(Diagnostic::new("range", "", node.pos, "integer too large")),
+        },
+        V::Float(f) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .ok_or_else(|| Diagnostic::new("type", "", node.pos, "not a finite number"))?,
+        V::Str(s) => J::String(s.clone()),
+        V::Seq(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        V::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| Ok((k.text.clone(), to_json(v)?)))
+                .collect::<Result<_, Diagnostic>>()?,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../specs/seed_linear.yaml");
+
+    #[test]
+    fn the_seed_parses_and_keeps_output_order() {
+        let p = parse(SEED).unwrap();
+        let names: Vec<_> = p.raw.code_contract.function.outputs.keys().collect();
+        assert_eq!(names, ["x", "y"]);
+    }
+
+    #[test]
+    fn every_shape_problem_is_reported_at_once() {
+        let bad = SEED
+            .replace("  language: python", "  language: pyhton\n  langauge: x")
+            .replace(
+                "      type: int\n        min: 1",
+                "      type: int\n        min: -1",
+            );
+        let diags = parse(&bad).unwrap_err();
+        let codes: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, d.path.as_str(), d.line))
+            .collect();
+        assert!(
+            codes.contains(&("enum", "code_contract.language", 8)),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&("unknown-key", "code_contract.langauge", 9)),
+            "{codes:?}"
+        );
+        let unknown = diags.iter().find(|d| d.code == "unknown-key").unwrap();
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn the_schema_is_strict() {
+        let s = schema();
+        assert_eq!(s["additionalProperties"], serde_json::json!(false));
+        assert_eq!(s["required"], serde_json::json!(["code_contract"]));
+    }
+}

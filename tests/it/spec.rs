@@ -1,0 +1,239 @@
+//! The spec validator on a corpus of malformed specs: each is refused with the right code and YAML
+//! path (asserted here), and its rendered diagnostics are snapshot-tested (`tests/it/snapshots/`).
+//! The published JSON Schema, checked by an independent validator (the `jsonschema` crate), accepts
+//! every example in `specs/` and rejects the malformed specs whose problem is one of shape.
+
+use std::path::{Path, PathBuf};
+
+use sdg::contract::{Contract, ContractError};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn seed() -> String {
+    std::fs::read_to_string(repo("specs/seed_linear.yaml")).unwrap()
+}
+
+/// The seed with one substitution that must match exactly once.
+fn edit(from: &str, to: &str) -> String {
+    let s = seed();
+    assert_eq!(
+        s.matches(from).count(),
+        1,
+        "`{from}` must occur once in the seed"
+    );
+    s.replacen(from, to, 1)
+}
+
+/// Codes that are shape problems (the JSON Schema alone must refuse them).
+const SHAPE: &[&str] = &[
+    "unknown-key",
+    "missing-key",
+    "type",
+    "enum",
+    "range",
+    "length",
+    "pattern",
+    "shape",
+];
+
+struct Case {
+    name: &'static str,
+    text: String,
+    /// (code, path) pairs that must all be reported.
+    want: Vec<(&'static str, &'static str)>,
+}
+
+fn case(name: &'static str, text: String, want: &[(&'static str, &'static str)]) -> Case {
+    Case {
+        name,
+        text,
+        want: want.to_vec(),
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let cc = "code_contract";
+    let _ = cc;
+    vec![
+        case("unknown_top_key", edit("intent:", "intnet:"), &[("unknown-key", "intnet")]),
+        case("language_typo", edit("language: python", "language: pyhton"), &[("enum", "code_contract.language")]),
+        case("language_key_typo", edit("  language: python", "  langauge: python"), &[("unknown-key", "code_contract.langauge"), ("missing-key", "code_contract")]),
+        case("no_code_contract", "name: x\nversion: 1\n".into(), &[("missing-key", "")]),
+        case("function_name_missing", edit("    name: generate_data\n", ""), &[("missing-key", "code_contract.function")]),
+        case("function_name_not_identifier", edit("name: generate_data", "name: generate-data"), &[("pattern", "code_contract.function.name")]),
+        case("seed_input_missing", edit("      seed:\n        type: int\n", ""), &[("missing-key", "code_contract.function.inputs")]),
+        case("extra_input", edit("      seed:\n        type: int\n", "      seed:\n        type: int\n      temperature:\n        type: float\n"), &[("unknown-key", "code_contract.function.inputs.temperature")]),
+        case("rows_type_float", edit("        type: int\n        min: 1", "        type: float\n        min: 1"), &[("enum", "code_contract.function.inputs.num_samples.type")]),
+        case("rows_min_negative", edit("min: 1\n", "min: -1\n"), &[("range", "code_contract.function.inputs.num_samples.min")]),
+        case("rows_max_word", edit("max: 10000000", "max: ten"), &[("type", "code_contract.function.inputs.num_samples.max")]),
+        case("rows_max_fraction", edit("max: 10000000", "max: 1.5"), &[("type", "code_contract.function.inputs.num_samples.max")]),
+        case("rows_max_beyond_u64", edit("max: 10000000", "max: 100000000000000000000000"), &[("range", "code_contract.function.inputs.num_samples.max")]),
+        case("rows_default_null", edit("default: 1000", "default: ~"), &[]),
+        case("no_outputs", edit("    outputs:\n      x:", "    outputs: {}\n    outputz:\n      x:"), &[("length", "code_contract.function.outputs"), ("unknown-key", "code_contract.function.outputz")]),
+        case("dtype_unknown", edit("      x:\n        type: array\n        dtype: float64", "      x:\n        type: array\n        dtype: float32"), &[("enum", "code_contract.function.outputs.x.dtype")]),
+        case("nullable_word", edit("      x:\n        type: array\n", "      x:\n        nullable: maybe\n        type: array\n"), &[("type", "code_contract.function.outputs.x.nullable")]),
+        case("length_other", edit("      y:\n        type: array\n        dtype: float64\n        length: num_samples", "      y:\n        type: array\n        dtype: float64\n        length: rows"), &[("enum", "code_contract.function.outputs.y.length")]),
+        case("output_type_list", edit("      y:\n        type: array", "      y:\n        type: list"), &[("enum", "code_contract.function.outputs.y.type")]),
+        case("output_not_mapping", edit("      y:\n        type: array\n        dtype: float64\n        length: num_samples\n", "      y: float64\n"), &[("type", "code_contract.function.outputs.y")]),
+        case("imports_not_list", edit("allowed_imports: [numpy]", "allowed_imports: numpy"), &[("type", "code_contract.environment.allowed_imports")]),
+        case("import_name_injection", edit("allowed_imports: [numpy]", "allowed_imports: [\"numpy; import os\"]"), &[("pattern", "code_contract.environment.allowed_imports[0]")]),
+        case("rng_pattern_legacy", edit("rng_pattern: \"numpy.random.default_rng(seed)\"", "rng_pattern: \"np.random.seed(seed)\""), &[("enum", "code_contract.randomness.rng_pattern")]),
+        case("rng_library_other", edit("rng_library: numpy", "rng_library: torch"), &[("enum", "code_contract.randomness.rng_library")]),
+        case("constraint_not_bool", edit("no_file_io: true", "no_file_io: 1"), &[("type", "code_contract.execution_constraints.no_file_io")]),
+        case("constraint_unknown", edit("no_file_io: true", "no_file_io: true\n    no_gpu: true"), &[("unknown-key", "code_contract.execution_constraints.no_gpu")]),
+        case("time_limit_zero", edit("time_limit_seconds: 2", "time_limit_seconds: 0"), &[("range", "code_contract.execution_constraints.time_limit_seconds")]),
+        case("time_limit_huge", edit("time_limit_seconds: 2", "time_limit_seconds: 100000"), &[("range", "code_contract.execution_constraints.time_limit_seconds")]),
+        case("time_limit_quoted", edit("time_limit_seconds: 2", "time_limit_seconds: \"2\""), &[("type", "code_contract.execution_constraints.time_limit_seconds")]),
+        case("time_limit_nan", edit("time_limit_seconds: 2", "time_limit_seconds: .nan"), &[("type", "code_contract.execution_constraints.time_limit_seconds")]),
+        case("rules_not_list", edit("  behavioral_rules:\n    - \"Use only the rng created from seed for all randomness.\"\n    - \"Return arrays in the order of outputs.\"\n    - \"Do not validate the data inside the generator.\"", "  behavioral_rules: \"be nice\""), &[("type", "code_contract.behavioral_rules")]),
+        case("version_zero", edit("version: 1", "version: 0"), &[("range", "version")]),
+        case("name_path", edit("name: seed_linear", "name: ../evil"), &[("pattern", "name")]),
+        case("top_level_list", "- a\n- b\n".into(), &[("type", "")]),
+        case("requirements_not_list", seed().replace(&seed()[seed().find("validation_requirements:").unwrap()..], "validation_requirements: {schema_check: {}}\n"), &[("type", "validation_requirements")]),
+        case("three_at_once", edit("language: python", "language: r").replace("max: 10000000", "max: -5").replace("no_printing: true", "no_printing: sometimes"), &[("enum", "code_contract.language"), ("range", "code_contract.function.inputs.num_samples.max"), ("type", "code_contract.execution_constraints.no_printing")]),
+        // Hostile YAML.
+        case("yaml_tag", edit("name: seed_linear", "name: !!python/object:os.system seed_linear"), &[("yaml", "")]),
+        case("yaml_alias_bomb", format!("a: &a [\"lol\",\"lol\"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n{}", seed()), &[("yaml", "")]),
+        case("yaml_duplicate_key", edit("version: 1", "version: 1\nversion: 2"), &[("yaml", "")]),
+        case("yaml_two_documents", format!("{}---\nname: second\n", seed()), &[("yaml", "")]),
+        case("yaml_deep_nesting", format!("name: {}{}\n", "[".repeat(200), "]".repeat(200)), &[("yaml", "")]),
+        case("yaml_huge_scalar", format!("intent: {}\n", "x".repeat(100_000)), &[("yaml", "")]),
+        case("yaml_bad_indent", edit("  language: python", "   language: python"), &[("yaml", "")]),
+        case("yaml_unclosed_flow", edit("allowed_imports: [numpy]", "allowed_imports: [numpy"), &[("yaml", "")]),
+        case("yaml_empty", String::new(), &[("yaml", "")]),
+        // Semantic problems (the shape is fine).
+        case("rows_min_above_max", edit("min: 1\n", "min: 20000000\n"), &[("bounds", "code_contract.function.inputs.num_samples.min")]),
+        case("rows_max_above_cap", edit("max: 10000000", "max: 1000000000"), &[("bounds", "code_contract.function.inputs.num_samples.max")]),
+        case("rows_default_outside", edit("default: 1000", "default: 20000000"), &[("bounds", "code_contract.function.inputs.num_samples.default")]),
+        case("allow_os", edit("allowed_imports: [numpy]", "allowed_imports: [numpy, os]"), &[("imports", "code_contract.environment.allowed_imports[1]")]),
+        case("allowed_and_forbidden", edit("allowed_imports: [numpy]", "allowed_imports: [numpy, matplotlib]"), &[("imports", "code_contract.environment.allowed_imports[1]")]),
+        case("category_without_categories", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        dtype: category"), &[("categories", "code_contract.function.outputs.y")]),
+        case("categories_on_float", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        categories: [a, b]\n        dtype: float64"), &[("categories", "code_contract.function.outputs.y.categories")]),
+        case("repeated_category", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        categories: [a, b, a]\n        dtype: category"), &[("categories", "code_contract.function.outputs.y.categories[2]")]),
+        case("unit_on_float", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        unit: ms\n        dtype: float64"), &[("unit", "code_contract.function.outputs.y.unit")]),
+        case("code_path_escape", edit("code: seed_linear.py", "code: ../../etc/passwd"), &[("code-path", "code")]),
+        case("code_path_absolute", edit("code: seed_linear.py", "code: /etc/passwd"), &[("code-path", "code")]),
+        case("output_name_digit", edit("      y:\n        type: array", "      2y:\n        type: array"), &[("name", "code_contract.function.outputs.2y")]),
+    ]
+}
+
+#[test]
+fn every_malformed_spec_is_refused_with_its_path() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    for c in &cases {
+        let result = Contract::from_text(&c.text, Path::new("bad.yaml"));
+        if c.want.is_empty() {
+            assert!(result.is_ok(), "{}: {:?}", c.name, result.err());
+            continue;
+        }
+        let err = result.expect_err(c.name);
+        let ContractError::Invalid { diagnostics, .. } = &err else {
+            panic!("{}: {err:?}", c.name)
+        };
+        let got: Vec<(&str, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
+        for w in &c.want {
+            assert!(got.contains(w), "{}: want {w:?}, got {got:?}", c.name);
+        }
+        for d in diagnostics {
+            assert!(d.line >= 1 && d.column >= 1, "{}: {d:?}", c.name);
+        }
+        let rendered = err.rendered().unwrap();
+        settings.bind(|| insta::assert_snapshot!(format!("spec_{}", c.name), rendered));
+    }
+}
+
+fn yaml_to_json(text: &str) -> Option<serde_json::Value> {
+    let parsed = sdg::spec::yaml::parse(text).ok()?;
+    fn conv(n: &sdg::spec::Node) -> Option<serde_json::Value> {
+        use sdg::spec::yaml::Value as V;
+        Some(match &n.value {
+            V::Null => serde_json::Value::Null,
+            V::Bool(b) => (*b).into(),
+            V::Int(i) => match i64::try_from(*i) {
+                Ok(v) => v.into(),
+                Err(_) => serde_json::Value::from(*i as f64),
+            },
+            V::Float(f) => serde_json::Number::from_f64(*f).map(serde_json::Value::Number)?,
+            V::Str(s) => s.clone().into(),
+            V::Seq(items) => items.iter().map(conv).collect::<Option<Vec<_>>>()?.into(),
+            V::Map(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| Some((k.text.clone(), conv(v)?)))
+                    .collect::<Option<_>>()?,
+            ),
+        })
+    }
+    conv(&parsed)
+}
+
+#[test]
+fn the_json_schema_agrees_with_the_validator() {
+    let schema = sdg::spec::schema();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid JSON Schema");
+    let examples: Vec<_> = std::fs::read_dir(repo("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    assert!(!examples.is_empty());
+    for p in &examples {
+        let json = yaml_to_json(&std::fs::read_to_string(p).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", p.display());
+    }
+    let mut shape_cases = 0;
+    for c in cases() {
+        let Some(json) = yaml_to_json(&c.text) else {
+            continue; // refused before any schema applies (hostile YAML)
+        };
+        let shape = c.want.iter().any(|(code, _)| SHAPE.contains(code));
+        let valid = validator.is_valid(&json);
+        if c.want.is_empty() {
+            assert!(valid, "{}: the schema refuses a valid spec", c.name);
+        } else if shape {
+            shape_cases += 1;
+            assert!(!valid, "{}: the schema accepts a shape error", c.name);
+        } else {
+            assert!(
+                valid,
+                "{}: semantic-only case refused by the schema",
+                c.name
+            );
+        }
+    }
+    assert!(shape_cases >= 25, "{shape_cases}");
+}
+
+#[test]
+fn files_that_are_not_specs_are_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.yaml");
+    std::fs::write(&latin1, b"name: caf\xe9\n").unwrap();
+    match Contract::load(&latin1) {
+        Err(ContractError::NotUtf8 {
+            line: 1,
+            column: 10,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    let huge = dir.path().join("huge.yaml");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(100 << 20).unwrap();
+    match Contract::load(&huge) {
+        Err(ContractError::TooLarge { bytes, .. }) => assert_eq!(bytes, 100 << 20),
+        other => panic!("{other:?}"),
+    }
+}
