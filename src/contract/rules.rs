@@ -294,7 +294,7 @@ mod tests {
             p.contains(&(
                 "bounds".into(),
                 "code_contract.function.inputs.num_samples.min".into(),
-                13
+                14
             )),
             "{p:?}"
         );

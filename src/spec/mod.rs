@@ -107,11 +107,11 @@ mod tests {
             .map(|d| (d.code, d.path.as_str(), d.line))
             .collect();
         assert!(
-            codes.contains(&("enum", "code_contract.language", 8)),
+            codes.contains(&("enum", "code_contract.language", 7)),
             "{codes:?}"
         );
         assert!(
-            codes.contains(&("unknown-key", "code_contract.langauge", 9)),
+            codes.contains(&("unknown-key", "code_contract.langauge", 8)),
             "{codes:?}"
         );
         let unknown = diags.iter().find(|d| d.code == "unknown-key").unwrap();

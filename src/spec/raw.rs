@@ -81,7 +81,7 @@ pub struct RawFunction {
     pub description: Option<String>,
     pub inputs: RawInputs,
     /// The returned columns, by name, in return order.
-    #[schemars(length(min = 1, max = 256))]
+    #[schemars(extend("minProperties" = 1, "maxProperties" = 256))]
     pub outputs: IndexMap<String, RawOutput>,
 }
 

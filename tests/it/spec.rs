@@ -158,10 +158,8 @@ fn yaml_to_json(text: &str) -> Option<serde_json::Value> {
         Some(match &n.value {
             V::Null => serde_json::Value::Null,
             V::Bool(b) => (*b).into(),
-            V::Int(i) => match i64::try_from(*i) {
-                Ok(v) => v.into(),
-                Err(_) => serde_json::Value::from(*i as f64),
-            },
+            // JSON cannot carry it exactly; the validator refuses it with `range`.
+            V::Int(i) => i64::try_from(*i).ok()?.into(),
             V::Float(f) => serde_json::Number::from_f64(*f).map(serde_json::Value::Number)?,
             V::Str(s) => s.clone().into(),
             V::Seq(items) => items.iter().map(conv).collect::<Option<Vec<_>>>()?.into(),
