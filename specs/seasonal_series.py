@@ -1,6 +1,6 @@
 import numpy as np
 
-START = np.datetime64("2023-01-01T00:00:00", "s")
+START_SECONDS = 1672531200  # 2023-01-01T00:00:00Z
 
 
 def generate_data(num_samples, seed):
@@ -8,5 +8,5 @@ def generate_data(num_samples, seed):
     day = np.arange(num_samples, dtype=np.int64)
     season = 3.0 * np.sin(2.0 * np.pi * day / 365.25)
     value = 10.0 + 0.05 * day + season + rng.normal(0.0, 1.0, num_samples)
-    date = START + day * np.timedelta64(86400, "s")
+    date = (START_SECONDS + day * 86400).astype("datetime64[s]")
     return date, day, value

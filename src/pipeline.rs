@@ -1,6 +1,5 @@
-//! The one module that knows every stage: spec → contract → sandbox → columns → dataset file.
-//!
-//! Validation and experiment records plug in here as their stages land.
+//! The one module that knows every stage: spec → contract → code check → sandbox → columns →
+//! validation → dataset file.
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +31,8 @@ pub struct RunOptions {
 /// What a successful run reports.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunReport {
-    pub status: &'static str,
+    /// `PASSED` or `FAILED` (the validation's verdict).
+    pub status: crate::report::Status,
     pub spec: PathBuf,
     pub code: PathBuf,
     pub code_sha256: String,
@@ -46,6 +46,14 @@ pub struct RunReport {
     pub timings_ms: TimingsMs,
     pub guest_stdout_bytes: usize,
     pub guest_stderr_bytes: usize,
+    /// The validation report (seed-shaped: status, violations, metrics, checks).
+    pub validation: crate::report::ValidationReport,
+}
+
+impl RunReport {
+    pub fn passed(&self) -> bool {
+        self.status == crate::report::Status::Passed
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -120,6 +128,7 @@ impl PipelineError {
             | PipelineError::CodeTooLarge { .. }
             | PipelineError::CodeCheck { .. }
             | PipelineError::CodeUnreadable { .. } => 2,
+            PipelineError::Columns(ColumnError::Read { .. }) => 2,
             PipelineError::Sandbox(e) if e.is_guest_stop() => 3,
             PipelineError::Columns(
                 ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
@@ -140,6 +149,7 @@ impl PipelineError {
             PipelineError::Columns(
                 ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
             ) => "bad_result",
+            PipelineError::Columns(ColumnError::Read { .. }) => "read",
             PipelineError::Columns(_) => "write",
         }
     }
@@ -187,6 +197,21 @@ pub fn check_code(contract: &Contract, path: &Path, code: &str) -> Result<(), Pi
     })
 }
 
+/// Runs the contract's validation requirements over a batch.
+pub fn validate_batch(
+    contract: &Contract,
+    batch: &arrow::array::RecordBatch,
+    rows: u64,
+) -> crate::report::ValidationReport {
+    crate::validate::validate(
+        batch,
+        &contract.expected_columns(),
+        rows,
+        contract.requirements(),
+        &contract.validation_settings(),
+    )
+}
+
 /// Default dataset path: `out/<spec name>.<format>`.
 pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
     PathBuf::from("out").join(format!("{}.{}", contract.name(), format.name()))
@@ -211,6 +236,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
     };
     let out = sandbox.run(&req)?;
     let batch = columns::to_batch(out.columns, contract.outputs())?;
+    let validation = validate_batch(&contract, &batch, rows);
     let path = opts
         .out
         .clone()
@@ -225,7 +251,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
     let rt = sandbox.runtime();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     Ok(RunReport {
-        status: "GENERATED",
+        status: validation.status,
         spec: opts.spec.clone(),
         code: code_path,
         code_sha256: hex::encode(Sha256::digest(code.as_bytes())),
@@ -250,5 +276,6 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         },
         guest_stdout_bytes: out.stdout.len(),
         guest_stderr_bytes: out.stderr.len(),
+        validation,
     })
 }

@@ -10,6 +10,7 @@ mod render;
 mod run;
 mod runtime;
 mod spec;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ enum Command {
     /// Check generator code against its spec's contract, without running it.
     #[command(subcommand)]
     Code(code::CodeCommand),
+    /// Validate an existing dataset file against a spec's requirements.
+    Validate(validate::ValidateArgs),
     /// Check a spec, or print the spec format's JSON Schema.
     #[command(subcommand)]
     Spec(spec::SpecCommand),
@@ -62,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Runtime(cmd) => runtime::run(cmd, home),
         Command::Spec(cmd) => spec::run(cmd),
         Command::Code(cmd) => code::run(cmd),
+        Command::Validate(a) => validate::run(a),
     };
     ExitCode::from(code)
 }

@@ -12,9 +12,10 @@ pub fn print_json<T: serde::Serialize>(v: &T) {
 }
 
 pub fn print_report(r: &RunReport) {
+    let status = if r.passed() { "PASSED" } else { "FAILED" };
     println!(
         "{}: {} rows of `{}` → {} ({} bytes, sha256 {})",
-        r.status,
+        status,
         r.rows,
         r.function,
         r.dataset.path.display(),
@@ -31,7 +32,9 @@ pub fn print_report(r: &RunReport) {
         r.timings_ms.generation,
         r.timings_ms.transfer
     );
-    println!("  validation: not run (the validation stage is not built yet)");
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none();
+    print!("{}", crate::report::render_terminal(&r.validation, color));
 }
 
 /// A one-line suggestion for a sandbox stop.

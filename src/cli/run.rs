@@ -73,7 +73,11 @@ pub fn run(a: RunArgs, home: PathBuf) -> u8 {
             } else {
                 render::print_report(&report);
             }
-            0
+            if report.passed() {
+                0
+            } else {
+                1
+            }
         }
         Err(e) => {
             let code = e.exit_code();

@@ -145,6 +145,17 @@ impl Contract {
         }
     }
 
+    /// The columns as the validation stage sees them.
+    pub fn expected_columns(&self) -> Vec<crate::validate::ExpectedColumn> {
+        rules::expected_columns(&self.outputs)
+    }
+    pub fn requirements(&self) -> &[crate::validate::Requirement] {
+        &self.raw.validation_requirements
+    }
+    pub fn validation_settings(&self) -> crate::validate::ValidationSettings {
+        self.raw.validation_settings.clone().unwrap_or_default()
+    }
+
     /// The spec as validated (for records and prompts).
     pub fn raw(&self) -> &RawSpec {
         &self.raw

@@ -212,6 +212,20 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
         );
     }
 
+    // Validation requirements: the validation stage's own semantic rules.
+    let expected = expected_columns(&outputs);
+    for (i, req) in raw.validation_requirements.iter().enumerate() {
+        for p in crate::validate::problems(req, &expected) {
+            let at = format!("validation_requirements[{i}].{}", req_key(&parsed.tree, i));
+            let at = if p.path.is_empty() {
+                at
+            } else {
+                format!("{at}.{}", p.path)
+            };
+            r.at("validation", &at, p.message, &p.hint);
+        }
+    }
+
     if !r.out.is_empty() {
         return Err(r.out);
     }
@@ -241,6 +255,35 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
         code_path: raw.code.as_ref().map(Into::into),
         raw: raw.clone(),
     })
+}
+
+/// The requirement kind written at `validation_requirements[i]` (its single key).
+fn req_key(tree: &crate::spec::Node, i: usize) -> String {
+    match crate::spec::node_at(tree, &format!("validation_requirements[{i}]")).map(|n| &n.value) {
+        Some(crate::spec::yaml::Value::Map(m)) if m.len() == 1 => m[0].0.text.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The contract's columns as the validation stage sees them.
+pub fn expected_columns(outputs: &[ColumnSpec]) -> Vec<crate::validate::ExpectedColumn> {
+    use crate::validate::ColumnKind as K;
+    outputs
+        .iter()
+        .map(|o| crate::validate::ExpectedColumn {
+            name: o.name.clone(),
+            kind: match o.dtype {
+                ColumnType::Float64 => K::Float64,
+                ColumnType::Int64 => K::Int64,
+                ColumnType::Bool => K::Bool,
+                ColumnType::Utf8 => K::Utf8,
+                ColumnType::Timestamp => K::Timestamp,
+                ColumnType::Category => K::Category,
+            },
+            nullable: o.nullable,
+            categories: o.categories.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

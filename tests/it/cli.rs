@@ -15,7 +15,7 @@ fn runs_the_seed_spec_to_parquet_with_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("seed.parquet");
     let o = sdg()
-        .args(["run", "--rows", "1000", "--seed", "42", "--json", "--out"])
+        .args(["run", "--rows", "100000", "--seed", "42", "--json", "--out"])
         .arg(&out)
         .arg(repo("specs/seed_linear.yaml"))
         .output()
@@ -27,8 +27,10 @@ fn runs_the_seed_spec_to_parquet_with_json() {
         String::from_utf8_lossy(&o.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["rows"], 1000);
-    assert_eq!(v["dataset"]["rows"], 1000);
+    assert_eq!(v["rows"], 100000);
+    assert_eq!(v["status"], "PASSED");
+    assert_eq!(v["validation"]["status"], "PASSED");
+    assert_eq!(v["dataset"]["rows"], 100000);
     assert!(v["fuel_used"].as_u64().unwrap() > 0);
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(&bytes[..4], b"PAR1");
@@ -82,7 +84,8 @@ fn bad_input_exits_2() {
     let o = sdg().arg("run").arg(&spec).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.starts_with("error[type]: expected a mapping, found a list\n"), "{err}");
+    assert!(err.contains("bad.yaml:1:16"), "{err}");
     let o = sdg()
         .args(["run", "--rows", "0"])
         .arg(repo("specs/seed_linear.yaml"))

@@ -8,6 +8,7 @@ mod author;
 mod check;
 mod cli;
 mod determinism;
+mod examples;
 mod experiments;
 mod hostile;
 mod layouts;
