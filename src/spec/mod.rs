@@ -47,7 +47,7 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let json = to_json(&tree).map_err(|d| vec![d])?;
+    let json = to_json(&tree).map_err(|d| vec![*d])?;
     let raw: RawSpec = serde_json::from_value(json).map_err(|e| {
         // The shape check and serde read the same types; reaching this is a bug, still reported.
         vec![Diagnostic::new("shape", "", tree.pos, e.to_string())]
@@ -55,7 +55,7 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     Ok(Parsed { raw, tree })
 }
 
-fn to_json(node: &Node) -> Result<serde_json::Value, Diagnostic> {
+fn to_json(node: &Node) -> Result<serde_json::Value, Box<Diagnostic>> {
     use serde_json::Value as J;
     use yaml::Value as V;
     Ok(match &node.value {
@@ -64,18 +64,27 @@ fn to_json(node: &Node) -> Result<serde_json::Value, Diagnostic> {
         V::Int(i) => match (u64::try_from(*i), i64::try_from(*i)) {
             (Ok(u), _) => J::from(u),
             (_, Ok(s)) => J::from(s),
-            _ => return Err(Diagnostic::new("range", "", node.pos, "integer too large")),
+            _ => {
+                return Err(Box::new(Diagnostic::new(
+                    "range",
+                    "",
+                    node.pos,
+                    "integer too large",
+                )))
+            }
         },
         V::Float(f) => serde_json::Number::from_f64(*f)
             .map(J::Number)
-            .ok_or_else(|| Diagnostic::new("type", "", node.pos, "not a finite number"))?,
+            .ok_or_else(|| {
+                Box::new(Diagnostic::new("type", "", node.pos, "not a finite number"))
+            })?,
         V::Str(s) => J::String(s.clone()),
         V::Seq(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         V::Map(entries) => J::Object(
             entries
                 .iter()
                 .map(|(k, v)| Ok((k.text.clone(), to_json(v)?)))
-                .collect::<Result<_, Diagnostic>>()?,
+                .collect::<Result<_, Box<Diagnostic>>>()?,
         ),
     })
 }

@@ -84,7 +84,10 @@ fn bad_input_exits_2() {
     let o = sdg().arg("run").arg(&spec).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.starts_with("error[type]: expected a mapping, found a list\n"), "{err}");
+    assert!(
+        err.starts_with("error[type]: expected a mapping, found a list\n"),
+        "{err}"
+    );
     assert!(err.contains("bad.yaml:1:16"), "{err}");
     let o = sdg()
         .args(["run", "--rows", "0"])
