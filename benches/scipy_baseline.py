@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scipy timings on the same data as benches/validate.rs (single-threaded).
 
-Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /work/scratch/venv-scipy/bin/python benches/scipy_baseline.py
+Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benches/scipy_baseline.py  (a venv with scipy==1.17.* numpy)
 Reports the best of 3 runs per function, in seconds.
 """
 import math

@@ -70,7 +70,7 @@ fn cases() -> Vec<Case> {
         case("rows_max_word", edit("max: 10000000", "max: ten"), &[("type", "code_contract.function.inputs.num_samples.max")]),
         case("rows_max_fraction", edit("max: 10000000", "max: 1.5"), &[("type", "code_contract.function.inputs.num_samples.max")]),
         case("rows_max_beyond_u64", edit("max: 10000000", "max: 100000000000000000000000"), &[("range", "code_contract.function.inputs.num_samples.max")]),
-        case("rows_default_null", edit("default: 1000", "default: ~"), &[]),
+        case("rows_default_null", edit("default: 100000\n", "default: ~\n"), &[]),
         case("no_outputs", edit("    outputs:\n      x:", "    outputs: {}\n    outputz:\n      x:"), &[("length", "code_contract.function.outputs"), ("unknown-key", "code_contract.function.outputz")]),
         case("dtype_unknown", edit("      x:\n        type: array\n        dtype: float64", "      x:\n        type: array\n        dtype: float32"), &[("enum", "code_contract.function.outputs.x.dtype")]),
         case("nullable_word", edit("      x:\n        type: array\n", "      x:\n        nullable: maybe\n        type: array\n"), &[("type", "code_contract.function.outputs.x.nullable")]),
@@ -93,6 +93,12 @@ fn cases() -> Vec<Case> {
         case("top_level_list", "- a\n- b\n".into(), &[("type", "")]),
         case("requirements_not_list", seed().replace(&seed()[seed().find("validation_requirements:").unwrap()..], "validation_requirements: {schema_check: {}}\n"), &[("type", "validation_requirements")]),
         case("three_at_once", edit("language: python", "language: r").replace("max: 10000000", "max: -5").replace("no_printing: true", "no_printing: sometimes"), &[("enum", "code_contract.language"), ("range", "code_contract.function.inputs.num_samples.max"), ("type", "code_contract.execution_constraints.no_printing")]),
+        // Validation requirements.
+        case("requirement_key_typo", edit("      distribution: uniform", "      distibution: uniform"), &[("unknown-key", "validation_requirements[1].distribution_test.distibution"), ("missing-key", "validation_requirements[1].distribution_test")]),
+        case("requirement_kind_typo", edit("  - schema_check:", "  - schema_chek:"), &[("unknown-key", "validation_requirements[0].schema_chek")]),
+        case("requirement_alpha_above_one", edit("      alpha: 0.05", "      alpha: 1.5"), &[("validation", "validation_requirements[1].distribution_test.alpha")]),
+        case("requirement_unknown_column", edit("      column: x\n", "      column: z\n"), &[("validation", "validation_requirements[1].distribution_test.column")]),
+        case("requirement_min_above_max", edit("      params: {min: 0, max: 1}", "      params: {min: 1, max: 0}"), &[("validation", "validation_requirements[1].distribution_test.params.max")]),
         // Hostile YAML.
         case("yaml_tag", edit("name: seed_linear", "name: !!python/object:os.system seed_linear"), &[("yaml", "")]),
         case("yaml_alias_bomb", format!("a: &a [\"lol\",\"lol\"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n{}", seed()), &[("yaml", "")]),
@@ -106,7 +112,7 @@ fn cases() -> Vec<Case> {
         // Semantic problems (the shape is fine).
         case("rows_min_above_max", edit("min: 1\n", "min: 20000000\n"), &[("bounds", "code_contract.function.inputs.num_samples.min")]),
         case("rows_max_above_cap", edit("max: 10000000", "max: 1000000000"), &[("bounds", "code_contract.function.inputs.num_samples.max")]),
-        case("rows_default_outside", edit("default: 1000", "default: 20000000"), &[("bounds", "code_contract.function.inputs.num_samples.default")]),
+        case("rows_default_outside", edit("default: 100000\n", "default: 20000000\n"), &[("bounds", "code_contract.function.inputs.num_samples.default")]),
         case("allow_os", edit("allowed_imports: [numpy]", "allowed_imports: [numpy, os]"), &[("imports", "code_contract.environment.allowed_imports[1]")]),
         case("allowed_and_forbidden", edit("allowed_imports: [numpy]", "allowed_imports: [numpy, matplotlib]"), &[("imports", "code_contract.environment.allowed_imports[1]")]),
         case("category_without_categories", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        dtype: category"), &[("categories", "code_contract.function.outputs.y")]),
