@@ -19,7 +19,8 @@ pub struct RunOptions {
     pub spec: PathBuf,
     pub code: Option<PathBuf>,
     pub rows: Option<u64>,
-    pub seed: u64,
+    /// The generator's seed [default: the spec's `seed.default`, else 42].
+    pub seed: Option<u64>,
     pub out: Option<PathBuf>,
     pub format: Format,
     pub home: PathBuf,
@@ -221,6 +222,7 @@ pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
 pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunReport, PipelineError> {
     let contract = Contract::load(&opts.spec)?;
     let rows = contract.rows(opts.rows)?;
+    let seed = opts.seed.unwrap_or(contract.default_seed());
     let (code_path, code) = read_code(&contract, opts.code.as_deref())?;
     check_code(&contract, &code_path, &code)?;
     let (sandbox, _) = sandbox::open(&opts.home, &opts.source, progress)?;
@@ -230,7 +232,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         code: code.clone(),
         function: contract.function().to_string(),
         rows,
-        seed: opts.seed,
+        seed,
         outputs: contract.outputs().to_vec(),
         limits,
     };
@@ -257,7 +259,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         code_sha256: hex::encode(Sha256::digest(code.as_bytes())),
         function: contract.function().to_string(),
         rows,
-        seed: opts.seed,
+        seed,
         fuel_used: out.fuel_used,
         fuel_generation: out.fuel_generation,
         dataset,

@@ -19,9 +19,9 @@ pub struct RunArgs {
     /// Rows to generate (within the contract's `num_samples` bounds) [default: the spec's].
     #[arg(long, value_name = "N")]
     rows: Option<u64>,
-    /// The seed passed to the generator.
-    #[arg(long, value_name = "S", default_value_t = 42)]
-    seed: u64,
+    /// The seed passed to the generator [default: the spec's `seed.default`, else 42].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
     /// Where to write the dataset [default: out/<name>.<format>].
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
