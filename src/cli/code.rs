@@ -51,11 +51,8 @@ pub fn run(cmd: CodeCommand) -> u8 {
             0
         }
         Err(PipelineError::CodeCheck {
-            path,
-            violations,
-            text,
+            path, violations, ..
         }) if a.json => {
-            let _ = text;
             print_json(&serde_json::json!({
                 "status": "VIOLATIONS", "code": path, "violations": violations,
             }));

@@ -11,6 +11,11 @@ pub fn print_json<T: serde::Serialize>(v: &T) {
     }
 }
 
+/// Colour only when stdout is a terminal and `NO_COLOR` is unset.
+pub fn color_stdout() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
+}
+
 pub fn print_report(r: &RunReport) {
     let status = if r.passed() { "PASSED" } else { "FAILED" };
     println!(
@@ -32,9 +37,10 @@ pub fn print_report(r: &RunReport) {
         r.timings_ms.generation,
         r.timings_ms.transfer
     );
-    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", crate::report::render_terminal(&r.validation, color));
+    print!(
+        "{}",
+        crate::report::render_terminal(&r.validation, color_stdout())
+    );
 }
 
 /// A one-line suggestion for a sandbox stop.

@@ -35,9 +35,10 @@ pub fn run(a: ValidateArgs) -> u8 {
             if a.json {
                 print_json(&report);
             } else {
-                let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
-                    && std::env::var_os("NO_COLOR").is_none();
-                print!("{}", crate::report::render_terminal(&report, color));
+                print!(
+                    "{}",
+                    crate::report::render_terminal(&report, super::render::color_stdout())
+                );
             }
             if report.status == crate::report::Status::Passed {
                 0
