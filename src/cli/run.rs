@@ -1,18 +1,20 @@
-//! `sdg run SPEC`: generate a dataset in the sandbox and write it atomically.
+//! `sdg run SPEC`: check the approval, generate a dataset in the sandbox, write it atomically,
+//! validate it, and record the run as an immutable experiment.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::render;
 use crate::columns::Format;
-use crate::pipeline::{self, RunOptions};
+use crate::experiments::ExperimentStore;
+use crate::pipeline::{self, record, RunOptions};
 use crate::sandbox::{runtime::InstallSource, RunLimits};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The spec (YAML).
-    spec: PathBuf,
+    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    spec: String,
     /// The approved code [default: the spec's `code`].
     #[arg(long, value_name = "FILE")]
     code: Option<PathBuf>,
@@ -40,9 +42,13 @@ pub struct RunArgs {
     /// Install the runtime from this wheel instead of fetching it.
     #[arg(long, value_name = "PATH")]
     wheel: Option<PathBuf>,
+    /// Run without an approval (scripted use). The code check still applies, and the record
+    /// says the run was unapproved.
+    #[arg(long)]
+    yes: bool,
 }
 
-pub fn run(a: RunArgs, home: PathBuf) -> u8 {
+pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
     let mut limits = RunLimits::default();
     if let Some(f) = a.fuel {
         limits.fuel = f;
@@ -50,8 +56,15 @@ pub fn run(a: RunArgs, home: PathBuf) -> u8 {
     if let Some(m) = a.memory_mib {
         limits.memory_bytes = m.saturating_mul(1 << 20);
     }
+    let spec = match super::resolve_spec(&a.spec) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let opts = RunOptions {
-        spec: a.spec,
+        spec,
         code: a.code,
         rows: a.rows,
         seed: a.seed,
@@ -64,9 +77,25 @@ pub fn run(a: RunArgs, home: PathBuf) -> u8 {
             python: None,
         },
         limits,
+        require_approval: !a.yes,
     };
     let mut progress = |l: &str| super::progress(l);
-    match pipeline::run(&opts, &mut progress) {
+    let result = pipeline::run(&opts, &mut progress).and_then(|mut report| {
+        let name = crate::contract::Contract::from_text(&report.spec_text, &report.spec)
+            .map(|c| c.name().to_string())?;
+        let extras = record::RecordExtras {
+            llm: record::provenance(&report.spec, &name, &report.code_text),
+            ..Default::default()
+        };
+        record::record_run(
+            &ExperimentStore::new(experiments),
+            &mut report,
+            &name,
+            &extras,
+        )?;
+        Ok(report)
+    });
+    match result {
         Ok(report) => {
             if a.json {
                 render::print_json(&report);

@@ -58,6 +58,26 @@ impl Experiment {
         fsutil::read_bounded(&path, MAX_FILE_BYTES).map_err(|e| corrupt(&path, e.reason()))
     }
 
+    /// The dataset's bytes for this run: the copy kept in the record folder if there is one,
+    /// else the path the run wrote to. Either way the file must still have the recorded hash.
+    pub fn dataset_file(&self) -> Result<PathBuf, ExperimentError> {
+        let r = &self.record;
+        let path = match &r.dataset_copy {
+            Some(name) => self.dir.join(name),
+            None => PathBuf::from(&r.dataset.path),
+        };
+        let (actual, _) = fsutil::hash_file(&path).map_err(|e| corrupt(&path, e.reason()))?;
+        if actual != r.dataset.sha256 {
+            return Err(ExperimentError::Tampered {
+                id: r.id.clone(),
+                file: path.display().to_string(),
+                expected: r.dataset.sha256.clone(),
+                actual,
+            });
+        }
+        Ok(path)
+    }
+
     /// The exact bytes of `spec.yaml`.
     pub fn spec(&self) -> Result<Vec<u8>, ExperimentError> {
         self.read("spec.yaml")

@@ -113,6 +113,20 @@ pub struct Record {
     pub round: Option<u32>,
     /// The previous round's id, if any.
     pub parent: Option<String>,
+    /// The file in the record's folder holding the dataset's bytes (`dataset.<format>`, a hard
+    /// link or a copy of the written file), if the store kept one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_copy: Option<String>,
+}
+
+/// The name of the dataset's copy in a record folder: `dataset.<format>`.
+pub fn dataset_copy_name(format: &str) -> Option<String> {
+    let ok = !format.is_empty()
+        && format.len() <= 16
+        && format
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    ok.then(|| format!("dataset.{format}"))
 }
 
 fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
@@ -210,6 +224,13 @@ impl Record {
         check_hash("spec_sha256", &self.spec_sha256)?;
         check_hash("code_sha256", &self.code_sha256)?;
         check_hash("report_sha256", &self.report_sha256)?;
+        if let Some(copy) = &self.dataset_copy {
+            if dataset_copy_name(&self.dataset.format).as_ref() != Some(copy) {
+                return Err(format!(
+                    "`dataset_copy` ({copy:?}) is not `dataset.<format>` of this record"
+                ));
+            }
+        }
         let info = RunInfo {
             name: self.name.clone(),
             approval: self.approval.clone(),

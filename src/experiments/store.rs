@@ -6,7 +6,7 @@
 //! `.tmp-*` folder, which [`ExperimentStore::list`] ignores and [`ExperimentStore::gc_tmp`]
 //! removes. Existing records are never written to.
 
-use super::error::{io_err, ExperimentError};
+use super::error::{corrupt, io_err, ExperimentError};
 use super::experiment::{approval_json, read_record, Experiment};
 use super::fsutil;
 use super::record::{self, Record, RunInfo, RECORD_FORMAT};
@@ -133,6 +133,21 @@ impl ExperimentStore {
         code: &[u8],
         report: &Value,
     ) -> Result<Experiment, ExperimentError> {
+        self.write_with_dataset(info, spec, code, report, None)
+    }
+
+    /// [`write`](Self::write), also keeping the dataset file's bytes in the record folder as
+    /// `dataset.<format>`: a hard link when the file is on the same file system (free, and the
+    /// next run's atomic replace of the output leaves it alone), else a copy. The file must
+    /// still have the hash the run recorded.
+    pub fn write_with_dataset(
+        &self,
+        info: &RunInfo,
+        spec: &[u8],
+        code: &[u8],
+        report: &Value,
+        dataset: Option<&Path>,
+    ) -> Result<Experiment, ExperimentError> {
         info.check()
             .map_err(|reason| ExperimentError::InvalidRun { reason })?;
         let spec_sha256 = fsutil::sha256_hex(spec);
@@ -189,6 +204,19 @@ impl ExperimentStore {
             llm: info.llm.clone(),
             round: info.round,
             parent: info.parent.clone(),
+            dataset_copy: dataset.and_then(|_| record::dataset_copy_name(&info.dataset.format)),
+        };
+        let keep = match (dataset, &record.dataset_copy) {
+            (Some(path), Some(name)) => Some((path, name.as_str())),
+            (Some(_), None) => {
+                return Err(ExperimentError::InvalidRun {
+                    reason: format!(
+                        "`dataset.format` ({:?}) cannot name a file",
+                        info.dataset.format
+                    ),
+                })
+            }
+            _ => None,
         };
         let record_bytes = pretty_json(&record, &self.root.join("record.json"))?;
         let mut files: Vec<(&'static str, Vec<u8>)> = vec![
@@ -204,7 +232,11 @@ impl ExperimentStore {
         fs::create_dir_all(&self.root).map_err(io_err("create the folder", &self.root))?;
         let tmp = self.root.join(format!("{TMP_PREFIX}{id}"));
         fs::create_dir(&tmp).map_err(io_err("create the folder", &tmp))?;
-        let result = self.fill_and_publish(&tmp, &id, &files);
+        let result = keep
+            .map_or(Ok(()), |(src, name)| {
+                keep_dataset(src, &tmp.join(name), &info.dataset.sha256)
+            })
+            .and_then(|()| self.fill_and_publish(&tmp, &id, &files));
         if result.is_err() {
             // Best effort: a leftover `.tmp-*` is harmless and `gc_tmp` removes it later.
             let _ = fs::remove_dir_all(&tmp);
@@ -394,4 +426,23 @@ impl ExperimentStore {
         removed.sort();
         Ok(removed)
     }
+}
+
+/// Hard-links (or else copies) the dataset into a record folder and checks its hash.
+fn keep_dataset(src: &Path, dest: &Path, sha256: &str) -> Result<(), ExperimentError> {
+    if fs::hard_link(src, dest).is_err() {
+        fs::copy(src, dest).map_err(io_err("copy the dataset to", dest))?;
+    }
+    let (actual, _) = fsutil::hash_file(dest).map_err(|e| corrupt(dest, e.reason()))?;
+    if actual != sha256 {
+        return Err(corrupt(
+            src,
+            format!(
+                "the dataset changed while it was recorded (sha256 {} expected, {} found)",
+                fsutil::short(sha256),
+                fsutil::short(&actual)
+            ),
+        ));
+    }
+    Ok(())
 }

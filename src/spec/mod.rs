@@ -47,7 +47,7 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let json = to_json(&tree).map_err(|d| vec![*d])?;
+    let json = tree_to_json(&tree).map_err(|d| vec![*d])?;
     let raw: RawSpec = serde_json::from_value(json).map_err(|e| {
         // The shape check and serde read the same types; reaching this is a bug, still reported.
         vec![Diagnostic::new("shape", "", tree.pos, e.to_string())]
@@ -55,7 +55,9 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     Ok(Parsed { raw, tree })
 }
 
-fn to_json(node: &Node) -> Result<serde_json::Value, Box<Diagnostic>> {
+/// The JSON value of a parsed YAML tree (integers beyond 64 bits and non-finite floats are
+/// refused with their position).
+pub fn tree_to_json(node: &Node) -> Result<serde_json::Value, Box<Diagnostic>> {
     use serde_json::Value as J;
     use yaml::Value as V;
     Ok(match &node.value {
@@ -79,11 +81,11 @@ fn to_json(node: &Node) -> Result<serde_json::Value, Box<Diagnostic>> {
                 Box::new(Diagnostic::new("type", "", node.pos, "not a finite number"))
             })?,
         V::Str(s) => J::String(s.clone()),
-        V::Seq(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        V::Seq(items) => J::Array(items.iter().map(tree_to_json).collect::<Result<_, _>>()?),
         V::Map(entries) => J::Object(
             entries
                 .iter()
-                .map(|(k, v)| Ok((k.text.clone(), to_json(v)?)))
+                .map(|(k, v)| Ok((k.text.clone(), tree_to_json(v)?)))
                 .collect::<Result<_, Box<Diagnostic>>>()?,
         ),
     })

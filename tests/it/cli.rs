@@ -1,10 +1,6 @@
 //! The `sdg` binary end to end: exit codes, JSON, atomic output.
 
-use std::process::Command;
-
-fn sdg() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sdg"))
-}
+use crate::support::sdg;
 
 fn repo(p: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
@@ -53,7 +49,7 @@ fn a_stopped_run_exits_3_and_leaves_no_file() {
     .unwrap();
     let out = dir.path().join("never.parquet");
     let o = sdg()
-        .args(["run", "--json", "--rows", "10", "--code"])
+        .args(["run", "--yes", "--json", "--rows", "10", "--code"])
         .arg(&code)
         .arg("--out")
         .arg(&out)
@@ -110,7 +106,7 @@ fn python_errors_exit_3_with_the_traceback() {
     )
     .unwrap();
     let o = sdg()
-        .args(["run", "--rows", "5", "--code"])
+        .args(["run", "--yes", "--rows", "5", "--code"])
         .arg(&code)
         .arg("--out")
         .arg(dir.path().join("x.csv"))

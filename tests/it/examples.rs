@@ -3,11 +3,8 @@
 //! wrong twin), and `sdg validate` on the written file agrees.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn sdg() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sdg"))
-}
+use crate::support::sdg;
 
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");

@@ -5,6 +5,7 @@
 mod support;
 
 mod author;
+mod canned;
 mod check;
 mod cli;
 mod determinism;
@@ -17,3 +18,4 @@ mod seed;
 mod spec;
 mod tamper;
 mod validate;
+mod workflow;

@@ -94,3 +94,13 @@ pub fn f64s(buf: &arrow::buffer::Buffer) -> Vec<f64> {
 }
 
 pub const SEED_CODE: &str = include_str!("../../specs/seed_linear.py");
+
+/// The `sdg` binary, with experiment records going to a per-process scratch folder (never the
+/// repository's `experiments/`).
+pub fn sdg() -> std::process::Command {
+    static EXPERIMENTS: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = EXPERIMENTS.get_or_init(|| tempfile::tempdir().unwrap());
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sdg"));
+    c.env("SDG_EXPERIMENTS", dir.path());
+    c
+}

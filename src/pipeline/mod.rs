@@ -1,13 +1,21 @@
-//! The one module that knows every stage: spec → contract → code check → sandbox → columns →
-//! validation → dataset file.
+//! The one module that knows every stage: spec → contract → code check → approval → sandbox →
+//! columns → validation → dataset file ([`run`]), then the experiment record ([`record`]).
+//! Beside it, the commands built on runs: [`authoring`] (intent → spec → code with the LLM),
+//! [`audit`] (re-run a record), [`compare`] (two records side by side), [`iterate`] (LLM
+//! revisions until validation passes).
+
+pub mod audit;
+pub mod authoring;
+pub mod compare;
+pub mod iterate;
+pub mod record;
 
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
 
 use crate::check::{self, CheckError, Violation};
 use crate::columns::{self, ColumnError, DatasetFile, Format};
 use crate::contract::{Contract, ContractError};
+use crate::experiments::{Approval, ApprovalError, ApprovalStore, ExperimentError};
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
 
 /// Largest code file read (bytes); the sandbox refuses larger ones too.
@@ -27,6 +35,9 @@ pub struct RunOptions {
     pub source: InstallSource,
     /// Overrides of the default limits (the contract's time limit is applied on top).
     pub limits: RunLimits,
+    /// Refuse code that is not approved for this exact spec (`sdg approve`). Off only for
+    /// scripted use (`--yes`) and audits; the code check applies either way.
+    pub require_approval: bool,
 }
 
 /// What a successful run reports.
@@ -49,6 +60,16 @@ pub struct RunReport {
     pub guest_stderr_bytes: usize,
     /// The validation report (seed-shaped: status, violations, metrics, checks).
     pub validation: crate::report::ValidationReport,
+    /// The approval the run was made under (`None` with `--yes` and no valid approval).
+    pub approval: Option<Approval>,
+    /// The experiment record written for this run, once it is written.
+    pub experiment: Option<String>,
+    /// The spec's exact text, as run (for the record).
+    #[serde(skip)]
+    pub spec_text: String,
+    /// The code's exact text, as run (for the record).
+    #[serde(skip)]
+    pub code_text: String,
 }
 
 impl RunReport {
@@ -117,6 +138,19 @@ pub enum PipelineError {
 
     #[error(transparent)]
     Columns(#[from] ColumnError),
+
+    #[error(transparent)]
+    Approval(#[from] ApprovalError),
+
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
+
+    #[error("cannot use the temporary folder {}", path.display())]
+    Scratch {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl PipelineError {
@@ -134,7 +168,13 @@ impl PipelineError {
             PipelineError::Columns(
                 ColumnError::BadColumn { .. } | ColumnError::BadBatch { .. },
             ) => 3,
-            PipelineError::Sandbox(_) | PipelineError::Columns(_) => 4,
+            PipelineError::Approval(ApprovalError::Io { .. }) => 4,
+            PipelineError::Approval(_) => 2,
+            PipelineError::Experiment(ExperimentError::Io { .. }) => 4,
+            PipelineError::Experiment(_) => 2,
+            PipelineError::Sandbox(_)
+            | PipelineError::Columns(_)
+            | PipelineError::Scratch { .. } => 4,
         }
     }
 
@@ -152,6 +192,10 @@ impl PipelineError {
             ) => "bad_result",
             PipelineError::Columns(ColumnError::Read { .. }) => "read",
             PipelineError::Columns(_) => "write",
+            PipelineError::Approval(_) => "approval",
+            PipelineError::Experiment(ExperimentError::Tampered { .. }) => "tampered",
+            PipelineError::Experiment(_) => "experiment",
+            PipelineError::Scratch { .. } => "io",
         }
     }
 }
@@ -220,11 +264,19 @@ pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
 
 /// Runs the pipeline as far as it goes today: generation and the dataset file.
 pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunReport, PipelineError> {
-    let contract = Contract::load(&opts.spec)?;
+    let spec_text = crate::contract::read(&opts.spec)?;
+    let contract = Contract::from_text(&spec_text, &opts.spec)?;
     let rows = contract.rows(opts.rows)?;
     let seed = opts.seed.unwrap_or(contract.default_seed());
     let (code_path, code) = read_code(&contract, opts.code.as_deref())?;
     check_code(&contract, &code_path, &code)?;
+    let approval = approval_for(
+        &opts.spec,
+        &contract,
+        &spec_text,
+        &code,
+        opts.require_approval,
+    )?;
     let (sandbox, _) = sandbox::open(&opts.home, &opts.source, progress)?;
     let mut limits = opts.limits.clone();
     limits.time_limit = contract.time_limit();
@@ -256,7 +308,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         status: validation.status,
         spec: opts.spec.clone(),
         code: code_path,
-        code_sha256: hex::encode(Sha256::digest(code.as_bytes())),
+        code_sha256: crate::experiments::fsutil::sha256_hex(code.as_bytes()),
         function: contract.function().to_string(),
         rows,
         seed,
@@ -279,5 +331,31 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         guest_stdout_bytes: out.stdout.len(),
         guest_stderr_bytes: out.stderr.len(),
         validation,
+        approval,
+        experiment: None,
+        spec_text,
+        code_text: code,
     })
+}
+
+/// The approval of this exact spec + code (kept beside the spec, under the contract's name).
+/// Required: a missing or stale approval is an error. Not required: it is recorded if valid.
+pub fn approval_for(
+    spec_path: &Path,
+    contract: &Contract,
+    spec_text: &str,
+    code: &str,
+    required: bool,
+) -> Result<Option<Approval>, PipelineError> {
+    let store = ApprovalStore::beside_spec(spec_path);
+    match crate::experiments::verify(
+        &store,
+        contract.name(),
+        spec_text.as_bytes(),
+        code.as_bytes(),
+    ) {
+        Ok(a) => Ok(Some(a)),
+        Err(e) if required => Err(PipelineError::Approval(e)),
+        Err(_) => Ok(None),
+    }
 }

@@ -1,0 +1,88 @@
+//! `sdg audit EXPERIMENT [--json]`: re-runs a record from its own spec and code and proves it
+//! reproduces (same dataset hash, fuel, runtime, report), or names every difference (exit 1).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::render::{print_error, print_json};
+use crate::experiments::{ExperimentStore, Severity};
+use crate::pipeline::audit::{audit, AuditOptions};
+use crate::pipeline::PipelineError;
+use crate::sandbox::{runtime::InstallSource, RunLimits};
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The experiment (id or unique prefix).
+    experiment: String,
+    /// Print one JSON object instead.
+    #[arg(long)]
+    json: bool,
+    /// Linear-memory cap of the guest, in MiB (if the original run raised it).
+    #[arg(long, value_name = "MIB")]
+    memory_mib: Option<u64>,
+}
+
+pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
+    let mut limits = RunLimits::default();
+    if let Some(m) = a.memory_mib {
+        limits.memory_bytes = m.saturating_mul(1 << 20);
+    }
+    let opts = AuditOptions {
+        home,
+        source: InstallSource {
+            dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
+            ..InstallSource::default()
+        },
+        limits,
+    };
+    let mut progress = |l: &str| super::progress(l);
+    let result = ExperimentStore::new(root)
+        .load(&a.experiment)
+        .map_err(PipelineError::from)
+        .and_then(|e| audit(&e, &opts, &mut progress));
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            print_error(&e, a.json);
+            return e.exit_code();
+        }
+    };
+    let ok = outcome.reproduced();
+    if a.json {
+        print_json(&serde_json::json!({
+            "experiment": outcome.original.id,
+            "status": if ok { "REPRODUCED" } else { "NOT_REPRODUCED" },
+            "differences": outcome.differences,
+            "dataset_sha256": outcome.rerun.dataset.sha256,
+            "fuel_used": outcome.rerun.fuel_used,
+        }));
+    } else {
+        let r = &outcome.original;
+        for d in &outcome.differences {
+            let tag = match d.severity {
+                Severity::Breaks => "DIFFERS",
+                Severity::Warning => "note",
+            };
+            let at = d
+                .path
+                .as_deref()
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default();
+            println!("{tag}: {}{at}: {} → {}", d.what, d.original, d.rerun);
+        }
+        if ok {
+            println!(
+                "REPRODUCED {}: dataset sha256 {}, fuel {}, report identical",
+                r.id, r.dataset.sha256, r.fuel_used
+            );
+        } else {
+            println!("NOT REPRODUCED {}: see the differences above", r.id);
+        }
+    }
+    if ok {
+        0
+    } else {
+        1
+    }
+}

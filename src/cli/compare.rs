@@ -1,0 +1,84 @@
+//! `sdg compare A B [--json]`: two experiment records side by side: every validation metric
+//! (A, B, B − A) and a two-sample KS test per column of the two datasets.
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::render::{print_error, print_json};
+use crate::experiments::ExperimentStore;
+use crate::pipeline::{compare::compare, PipelineError};
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The first experiment (id or unique prefix).
+    a: String,
+    /// The second experiment (id or unique prefix).
+    b: String,
+    /// Print one JSON object instead.
+    #[arg(long)]
+    json: bool,
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.6}"))
+}
+
+pub fn run(a: CompareArgs, root: &Path) -> u8 {
+    let store = ExperimentStore::new(root);
+    let result = (|| -> Result<_, PipelineError> {
+        let ea = store.load(&a.a)?;
+        let eb = store.load(&a.b)?;
+        compare(&ea, &eb)
+    })();
+    let c = match result {
+        Ok(c) => c,
+        Err(e) => {
+            print_error(&e, a.json);
+            return e.exit_code();
+        }
+    };
+    if a.json {
+        print_json(&c);
+        return 0;
+    }
+    println!(
+        "A: {} {} seed {} rows {}",
+        c.a.id, c.a.status, c.a.seed, c.a.rows
+    );
+    println!(
+        "B: {} {} seed {} rows {}",
+        c.b.id, c.b.status, c.b.seed, c.b.rows
+    );
+    if c.a.dataset_sha256 == c.b.dataset_sha256 {
+        println!("the datasets are identical (same sha256)");
+    }
+    println!("\n{:<52} {:>14} {:>14} {:>14}", "METRIC", "A", "B", "B - A");
+    for m in &c.metrics {
+        println!(
+            "{:<52} {:>14} {:>14} {:>14}",
+            m.name,
+            num(m.a),
+            num(m.b),
+            num(m.delta)
+        );
+    }
+    println!("\ntwo-sample Kolmogorov-Smirnov per column:");
+    if let Some(why) = &c.datasets_unavailable {
+        println!("  not run: {why}");
+    }
+    for col in &c.columns {
+        match &col.skipped {
+            Some(why) => println!("  {:<24} skipped: {why}", col.column),
+            None => println!(
+                "  {:<24} D = {:<10} p = {:<12} (n = {} vs {})",
+                col.column,
+                num(col.statistic),
+                col.p_value.map_or("-".into(), |p| format!("{p:.4e}")),
+                col.n_a,
+                col.n_b
+            ),
+        }
+    }
+    0
+}

@@ -1,0 +1,68 @@
+//! The LLM flags shared by `sdg new` and `sdg iterate`: server, model, sampling, config file,
+//! and the authoring loop's knobs. Flags override `SDG_LLM_*`, which override the config file.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::author::AuthorOptions;
+use crate::llm::{LlmClient, LlmConfig, LlmError, LlmOverrides};
+
+#[derive(Debug, Clone, Args)]
+pub struct LlmArgs {
+    /// The server's base URL (OpenAI-compatible: Ollama, llama.cpp server, vLLM) [env: SDG_LLM_URL]
+    /// [default: http://127.0.0.1:11434].
+    #[arg(long, value_name = "URL")]
+    llm_url: Option<String>,
+    /// The model [env: SDG_LLM_MODEL] [default: codestral:22b].
+    #[arg(long, value_name = "NAME")]
+    model: Option<String>,
+    /// A TOML file with an `[llm]` table (base_url, model, temperature, ...).
+    #[arg(long, value_name = "FILE", env = "SDG_LLM_CONFIG")]
+    llm_config: Option<PathBuf>,
+    /// Sampling temperature [default: 0.2].
+    #[arg(long, value_name = "T")]
+    temperature: Option<f64>,
+    /// The sampling seed sent to the server.
+    #[arg(long, value_name = "S")]
+    llm_seed: Option<u64>,
+    /// Most tokens per answer; an answer cut at this length is an error.
+    #[arg(long, value_name = "N")]
+    max_tokens: Option<u32>,
+    /// Seconds to wait for one answer.
+    #[arg(long, value_name = "SECS")]
+    llm_timeout: Option<f64>,
+    /// Repair rounds after an answer that fails the validator or the code check.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    repair_rounds: u32,
+    /// Ask for the spec as JSON constrained by the spec's JSON Schema (`response_format`).
+    #[arg(long)]
+    structured: bool,
+}
+
+impl LlmArgs {
+    /// The client, configured from file < env < flags.
+    pub fn client(&self) -> Result<LlmClient, LlmError> {
+        let overrides = LlmOverrides {
+            base_url: self.llm_url.clone(),
+            model: self.model.clone(),
+            temperature: self.temperature,
+            seed: self.llm_seed,
+            max_tokens: self.max_tokens,
+            timeout: self
+                .llm_timeout
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map(Duration::from_secs_f64),
+            ..LlmOverrides::default()
+        };
+        LlmClient::new(LlmConfig::load(self.llm_config.as_deref(), &overrides)?)
+    }
+
+    pub fn author(&self) -> AuthorOptions {
+        AuthorOptions {
+            repair_rounds: self.repair_rounds,
+            structured: self.structured,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `sdg review SPEC`: what a person needs before approving: the spec's status, the code with
+//! line numbers, the code check's findings, the diff since the LLM's draft, and whether the
+//! current spec + code are approved.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::render::print_json;
+use crate::contract::{self, Contract};
+use crate::experiments::{load_draft, unified_diff, verify, ApprovalStore};
+use crate::pipeline::{self, authoring::check_code_text};
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    spec: String,
+    /// Print one JSON object instead.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: ReviewArgs) -> u8 {
+    let spec = match super::resolve_spec(&a.spec) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    match review(&spec, a.json) {
+        Ok(code) => code,
+        Err(e) => {
+            super::render::print_error(&e, a.json);
+            e.exit_code()
+        }
+    }
+}
+
+fn review(spec: &PathBuf, json: bool) -> Result<u8, pipeline::PipelineError> {
+    let text = contract::read(spec)?;
+    let c = Contract::from_text(&text, spec)?;
+    let (code_path, code) = pipeline::read_code(&c, None)?;
+    let check = check_code_text(&c, &code);
+    let store = ApprovalStore::beside_spec(spec);
+    let draft = load_draft(&store, c.name())?;
+    let diff = draft.as_ref().map(|d| {
+        unified_diff(
+            "LLM draft",
+            &code_path.display().to_string(),
+            &String::from_utf8_lossy(d),
+            &code,
+            3,
+        )
+    });
+    let approval = verify(&store, c.name(), text.as_bytes(), code.as_bytes());
+    if json {
+        print_json(&serde_json::json!({
+            "spec": spec,
+            "name": c.name(),
+            "code": code_path,
+            "check": match &check { Ok(()) => "CLEAN", Err(_) => "VIOLATIONS" },
+            "violations": check.as_ref().err(),
+            "draft_diff": diff,
+            "approved": approval.is_ok(),
+            "approval": approval.as_ref().ok(),
+            "approval_problem": approval.as_ref().err().map(ToString::to_string),
+        }));
+    } else {
+        println!("spec: {} (`{}`, valid)", spec.display(), c.name());
+        println!("code: {}\n", code_path.display());
+        let width = code.lines().count().to_string().len();
+        for (i, line) in code.lines().enumerate() {
+            println!("{:>width$} | {line}", i + 1);
+        }
+        println!();
+        match &check {
+            Ok(()) => println!("code check: clean"),
+            Err(v) => print!("code check: VIOLATIONS\n{v}"),
+        }
+        match &diff {
+            None => println!("draft: none kept (the code was not drafted by `sdg new`)"),
+            Some(d) if d.is_empty() => println!("draft: unchanged since the LLM wrote it"),
+            Some(d) => print!("changes since the LLM's draft:\n{d}"),
+        }
+        match &approval {
+            Ok(a) => println!(
+                "approval: approved by {} at {} (spec and code unchanged since)",
+                a.approved_by, a.approved_at
+            ),
+            Err(e) => println!("approval: NOT APPROVED: {e}"),
+        }
+    }
+    Ok(if check.is_ok() { 0 } else { 2 })
+}

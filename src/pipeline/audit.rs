@@ -1,0 +1,115 @@
+//! `sdg audit`: re-run an experiment record from its own spec and code (never the files in the
+//! working tree), with its seed, rows and format, and name every difference that matters for
+//! reproducibility: dataset hash, fuel, runtime identity, validation report.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::record::rerun_record;
+use super::{run, PipelineError, RunOptions};
+use crate::columns::Format;
+use crate::experiments::{audit_diff, names, Difference, Experiment, Record, Severity};
+use crate::sandbox::{runtime::InstallSource, RunLimits};
+
+/// How to re-run.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub home: PathBuf,
+    pub source: InstallSource,
+    /// Limits for the rerun; the fuel is raised to cover what the original run used.
+    pub limits: RunLimits,
+}
+
+/// What an audit found.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditOutcome {
+    /// The audited record.
+    pub original: Record,
+    /// The rerun's record (in memory; not stored).
+    pub rerun: Record,
+    /// Every difference; empty when the run reproduced.
+    pub differences: Vec<Difference>,
+}
+
+impl AuditOutcome {
+    /// True when nothing that breaks reproduction differs.
+    pub fn reproduced(&self) -> bool {
+        !self
+            .differences
+            .iter()
+            .any(|d| d.severity == Severity::Breaks)
+    }
+}
+
+fn format_of(name: &str) -> Option<Format> {
+    [Format::Parquet, Format::Arrow, Format::Csv]
+        .into_iter()
+        .find(|f| f.name() == name)
+}
+
+/// Verifies the record's files against its hashes, re-runs it in a scratch folder and diffs.
+pub fn audit(
+    exp: &Experiment,
+    opts: &AuditOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<AuditOutcome, PipelineError> {
+    exp.verify_files()?;
+    let record = &exp.record;
+    let spec = exp.spec()?;
+    let code = exp.code()?;
+    let report = exp.report()?;
+    let format = format_of(&record.dataset.format).ok_or_else(|| {
+        crate::experiments::ExperimentError::Corrupt {
+            path: exp.dir.join("record.json"),
+            reason: format!("unknown dataset format {:?}", record.dataset.format),
+        }
+    })?;
+    let scratch = tempfile::Builder::new()
+        .prefix("sdg-audit-")
+        .tempdir()
+        .map_err(|source| PipelineError::Scratch {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let io = |path: PathBuf| move |source| PipelineError::Scratch { path, source };
+    let spec_path = scratch
+        .path()
+        .join(format!("{}.yaml", names::sanitize(&record.name)));
+    let code_path = scratch.path().join("code.py");
+    std::fs::write(&spec_path, &spec).map_err(io(spec_path.clone()))?;
+    std::fs::write(&code_path, &code).map_err(io(code_path.clone()))?;
+    let mut limits = opts.limits.clone();
+    limits.fuel = limits
+        .fuel
+        .max(record.fuel_used.saturating_add(record.fuel_used / 10 + 1));
+    let run_opts = RunOptions {
+        spec: spec_path,
+        code: Some(code_path),
+        rows: Some(record.rows),
+        seed: Some(record.seed),
+        out: Some(scratch.path().join(format!("dataset.{}", format.name()))),
+        format,
+        home: opts.home.clone(),
+        source: opts.source.clone(),
+        limits,
+        require_approval: false,
+    };
+    progress(&format!(
+        "re-running {} (seed {}, {} rows)",
+        record.id, record.seed, record.rows
+    ));
+    let rerun_report = run(&run_opts, progress)?;
+    let rerun = rerun_record(record, &rerun_report);
+    let differences = audit_diff(
+        record,
+        &rerun,
+        &report,
+        &super::record::report_json(&rerun_report),
+    );
+    Ok(AuditOutcome {
+        original: record.clone(),
+        rerun,
+        differences,
+    })
+}
