@@ -226,6 +226,19 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
         }
     }
 
+    residual_sources(&mut r, parsed);
+    if let Some(settings) = &raw.validation_settings {
+        let a = settings.default_alpha;
+        if !(a > 0.0 && a < 1.0) {
+            r.at(
+                "bounds",
+                "validation_settings.default_alpha",
+                format!("default_alpha {a} is not in (0, 1)"),
+                "0.05 or 0.01 are usual",
+            );
+        }
+    }
+
     if !r.out.is_empty() {
         return Err(r.out);
     }
@@ -255,6 +268,45 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
         code_path: raw.code.as_ref().map(Into::into),
         raw: raw.clone(),
     })
+}
+
+/// Residual checks (noise mean/std, residual normality) take their residuals from one
+/// relationship_check: there must be one, and `relationship:` must pick it when there are several.
+fn residual_sources(r: &mut Rules, parsed: &Parsed) {
+    use crate::validate::Requirement as R;
+    let reqs = &parsed.raw.validation_requirements;
+    let n = reqs
+        .iter()
+        .filter(|q| matches!(q, R::RelationshipCheck(_)))
+        .count();
+    for (i, req) in reqs.iter().enumerate() {
+        let which = match req {
+            R::NoiseMeanCheck(c) => c.relationship,
+            R::NoiseStdCheck(c) => c.relationship,
+            R::ResidualNormality(c) => c.relationship,
+            _ => continue,
+        };
+        let at = format!("validation_requirements[{i}].{}", req_key(&parsed.tree, i));
+        let (path, message, hint) = match (which, n) {
+            (_, 0) => (
+                at,
+                "residuals need a relationship_check, and the spec has none".to_string(),
+                "add the relationship_check whose residuals this checks",
+            ),
+            (Some(k), n) if k >= n => (
+                format!("{at}.relationship"),
+                format!("relationship: {k}, but the spec has {n} relationship_check(s) (counted from 0)"),
+                "count the relationship_checks from 0 in the order they appear",
+            ),
+            (None, n) if n > 1 => (
+                at,
+                format!("the spec has {n} relationship_checks; which one's residuals?"),
+                "add `relationship: <index>` (0 = the first relationship_check)",
+            ),
+            _ => continue,
+        };
+        r.at("validation", &path, message, hint);
+    }
 }
 
 /// The requirement kind written at `validation_requirements[i]` (its single key).

@@ -121,6 +121,9 @@ fn cases() -> Vec<Case> {
         case("unit_on_float", edit("      y:\n        type: array\n        dtype: float64", "      y:\n        type: array\n        unit: ms\n        dtype: float64"), &[("unit", "code_contract.function.outputs.y.unit")]),
         case("code_path_escape", edit("code: seed_linear.py", "code: ../../etc/passwd"), &[("code-path", "code")]),
         case("code_path_absolute", edit("code: seed_linear.py", "code: /etc/passwd"), &[("code-path", "code")]),
+        case("default_alpha_above_one", format!("{}validation_settings:\n  default_alpha: 2\n", seed()), &[("bounds", "validation_settings.default_alpha")]),
+        case("residuals_without_relationship", edit("  - relationship_check:\n      independent: x\n      dependent: y\n      expected_slope: 2.0\n      tolerance: 0.1\n", ""), &[("validation", "validation_requirements[2].noise_mean_check")]),
+        case("residuals_relationship_out_of_range", edit("      expected_mean: 0.0\n", "      expected_mean: 0.0\n      relationship: 1\n"), &[("validation", "validation_requirements[3].noise_mean_check.relationship")]),
         case("output_name_digit", edit("      y:\n        type: array", "      2y:\n        type: array"), &[("name", "code_contract.function.outputs.2y")]),
     ]
 }
