@@ -114,10 +114,16 @@ pub(crate) fn progress(line: &str) {
 
 /// Prints an error and its causes to stderr.
 pub(crate) fn print_chain(e: &dyn std::error::Error) {
-    eprintln!("error: {e}");
+    let mut last = e.to_string();
+    eprintln!("error: {last}");
     let mut src = e.source();
     while let Some(s) = src {
-        eprintln!("  caused by: {s}");
+        // Wrappers that display their source's text would repeat it; print it once.
+        let text = s.to_string();
+        if text != last {
+            eprintln!("  caused by: {text}");
+        }
+        last = text;
         src = s.source();
     }
 }

@@ -27,7 +27,7 @@ pub enum AuthoringError {
     #[error("{} already exists\nhint: pass --force to replace it, or --name for another name", path.display())]
     Exists { path: PathBuf },
 
-    #[error("the {stage} could not be drafted: {source}")]
+    #[error("the {stage} could not be drafted")]
     Author {
         stage: &'static str,
         #[source]

@@ -694,7 +694,7 @@ fn yaml_emitter_is_deterministic_and_block_style() {
 // Against a real llama.cpp server (tests/llm/serve.sh), SmolLM2-135M: plumbing, not content.
 
 /// The real server's base URL, or `None` when skipping is explicitly allowed.
-fn real_server() -> Option<String> {
+pub fn real_server() -> Option<String> {
     if let Ok(url) = std::env::var("SDG_TEST_LLM_URL") {
         if !url.trim().is_empty() {
             return Some(url.trim().to_string());
@@ -717,7 +717,7 @@ fn real_server() -> Option<String> {
 }
 
 /// The real server has one slot; its tests run one at a time.
-static REAL: Mutex<()> = Mutex::new(());
+pub static REAL: Mutex<()> = Mutex::new(());
 
 fn real_client(url: &str, max_tokens: u32) -> LlmClient {
     LlmClient::new(LlmConfig {

@@ -105,3 +105,25 @@ fn every_example_runs_to_its_promised_verdict_and_validate_agrees() {
         }
     }
 }
+
+#[test]
+fn every_example_is_approved_as_committed() {
+    // `sdg run specs/X.yaml` (the README's first command) needs the approval kept in
+    // specs/.sdg/approvals/ to match the committed bytes of spec and code.
+    for spec in examples() {
+        let o = sdg()
+            .args(["review", "--json"])
+            .arg(&spec)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["approved"],
+            true,
+            "{}: {} (re-approve with `sdg approve {}` after reviewing the change)",
+            spec.display(),
+            v["approval_problem"],
+            spec.display()
+        );
+    }
+}

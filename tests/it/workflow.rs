@@ -191,7 +191,10 @@ fn records_compare_and_audit() {
     assert_eq!(record["seed"], 1);
     assert_eq!(record["rows"], 3000);
     assert!(record["fuel_used"].as_u64().unwrap() > 0);
-    assert!(!record["runtime"]["artifacts"].as_array().unwrap().is_empty());
+    assert!(!record["runtime"]["artifacts"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert_eq!(record["runtime"]["sdg"], env!("CARGO_PKG_VERSION"));
 
     let o = w.sdg(&["compare", a, b, "--json"]);
@@ -434,5 +437,69 @@ fn iterate_revises_failing_code_on_the_same_seeds_and_keeps_every_round() {
             of_round(0).iter().any(|p| p["id"] == parent),
             "round 1 points at round 0"
         );
+    }
+}
+
+#[test]
+fn real_llm_new_sends_the_whole_schema_and_ends_in_files_or_a_named_error() {
+    // Plumbing against the real llama.cpp server (SmolLM2-135M): the full prompt fits the
+    // server's context, the answer is validated, and the command ends either with both files
+    // (spec valid) or with a named error and nothing written. The tiny model's content is not
+    // judged.
+    let Some(url) = crate::author::real_server() else {
+        return;
+    };
+    let _g = crate::author::REAL
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let w = Work {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let o = w.sdg(&[
+        "new",
+        "exponential wait times with mean 3 minutes",
+        "--name",
+        "waits",
+        "--llm-url",
+        &url,
+        "--model",
+        "smollm2",
+        "--max-tokens",
+        "256",
+        "--temperature",
+        "0",
+        "--llm-seed",
+        "1",
+        "--quiet",
+    ]);
+    let out = text(&o);
+    eprintln!("{out}");
+    assert!(
+        !out.contains("answered HTTP"),
+        "the server refused the request: {out}"
+    );
+    assert!(!out.contains("panicked"), "{out}");
+    if w.path("waits.yaml").exists() {
+        let c = w.sdg(&["spec", "check", "waits.yaml"]);
+        assert_eq!(
+            c.status.code(),
+            Some(0),
+            "a written spec is valid: {}",
+            text(&c)
+        );
+        assert!(w.path("waits.py").is_file());
+        let check = w.sdg(&["code", "check", "waits.yaml"]);
+        match o.status.code() {
+            Some(0) => assert_eq!(check.status.code(), Some(0), "{}", text(&check)),
+            Some(2) => assert!(out.contains("still breaks the contract"), "{out}"),
+            other => panic!("unexpected exit {other:?}: {out}"),
+        }
+    } else {
+        assert!(matches!(o.status.code(), Some(2 | 3)), "{out}");
+        assert!(
+            out.contains("error: the spec could not be drafted"),
+            "{out}"
+        );
+        assert!(!w.path("waits.py").exists());
     }
 }

@@ -27,7 +27,8 @@ def main() -> int:
     params.model_alias = {alias}
     params.hostnames = ["127.0.0.1"]
     params.port = 0  # the OS picks a free port; listening_address reports it
-    params.n_ctx = int(os.environ.get("SDG_LLM_CTX", "2048"))
+    # 8192 (SmolLM2's trained context): `sdg new` sends the whole spec schema in the prompt (~7k tokens).
+    params.n_ctx = int(os.environ.get("SDG_LLM_CTX", "8192"))
     params.n_parallel = 1
     # One thread: with two, llama.cpp's spinning thread pool is ~10x slower whenever another
     # process (a cargo build, the tests) wants a core; measured in NOTES.md.
