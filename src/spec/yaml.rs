@@ -76,6 +76,25 @@ pub struct YamlError {
     pub hint: Option<String>,
 }
 
+/// A `\r` not followed by `\n` is a line break to YAML but not to editors, `lines()` or the
+/// diagnostics' source excerpts; such files are refused with the position of the first one.
+fn lone_carriage_return(text: &str) -> Result<(), YamlError> {
+    let bytes = text.as_bytes();
+    let Some(at) =
+        (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+    else {
+        return Ok(());
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Err(err(
+        Pos { line, column },
+        "a carriage return (\\r) that is not part of a \\r\\n line ending",
+        Some("save the file with LF (or CRLF) line endings"),
+    ))
+}
+
 fn err(pos: Pos, message: impl Into<String>, hint: Option<&str>) -> YamlError {
     YamlError {
         pos,
@@ -91,6 +110,7 @@ enum Frame {
 
 /// Parses one YAML document into a [`Node`] tree, within the budgets above.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    lone_carriage_return(text)?;
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut nodes = 0usize;
@@ -369,6 +389,12 @@ mod tests {
         assert!(parse(&big).unwrap_err().message.contains("scalar of"));
         let many = format!("[{}]", "1,".repeat(MAX_NODES + 1));
         assert!(parse(&many).unwrap_err().message.contains("more than"));
+        // Found by the fuzzer: a lone \r is a YAML line break that editors and the
+        // diagnostics' excerpts do not count. Refused where it is; CRLF files are fine.
+        let e = parse("a: 1\nb: 2\rc: 3\n").unwrap_err();
+        assert!(e.message.contains("carriage return"), "{}", e.message);
+        assert_eq!((e.pos.line, e.pos.column), (2, 5));
+        assert!(parse("a: 1\r\nb: 2\r\n").is_ok());
     }
 
     #[test]
