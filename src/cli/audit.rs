@@ -9,7 +9,7 @@ use super::render::{print_error, print_json};
 use crate::experiments::{ExperimentStore, Severity};
 use crate::pipeline::audit::{audit, AuditOptions};
 use crate::pipeline::PipelineError;
-use crate::sandbox::{runtime::InstallSource, RunLimits};
+use crate::sandbox::RunLimits;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -30,10 +30,7 @@ pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
     }
     let opts = AuditOptions {
         home,
-        source: InstallSource {
-            dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
-            ..InstallSource::default()
-        },
+        source: super::install_source(None),
         limits,
     };
     let mut progress = |l: &str| super::progress(l);

