@@ -10,7 +10,7 @@ use super::llm_args::LlmArgs;
 use super::render::{print_error, print_json};
 use crate::columns::Format;
 use crate::experiments::ExperimentStore;
-use crate::pipeline::iterate::{iterate, IterateOptions};
+use crate::pipeline::iterate::{iterate, IterateOptions, Round};
 use crate::pipeline::{PipelineError, RunOptions};
 use crate::sandbox::RunLimits;
 
@@ -91,55 +91,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
     if a.json {
         print_json(&out);
     } else {
-        println!(
-            "{:<6} {:<13} {:<28} {:<46} FAILED CHECKS",
-            "ROUND", "CODE", "SEEDS", "EXPERIMENTS"
-        );
-        for r in &out.rounds {
-            let code = if r.code_sha256.is_empty() {
-                "-"
-            } else {
-                &r.code_sha256[..12]
-            };
-            if let Some(e) = &r.error {
-                println!(
-                    "{:<6} {:<13} no runs: {}",
-                    r.round,
-                    code,
-                    e.lines().next().unwrap_or("")
-                );
-                continue;
-            }
-            let seeds: Vec<String> = r
-                .runs
-                .iter()
-                .map(|s| format!("{}:{}", s.seed, &s.status[..1]))
-                .collect();
-            let ids: Vec<&str> = r
-                .runs
-                .iter()
-                .filter_map(|s| s.experiment.as_deref())
-                .collect();
-            let mut failed: Vec<&str> = r
-                .runs
-                .iter()
-                .flat_map(|s| s.failures.iter().map(String::as_str))
-                .collect();
-            failed.sort_unstable();
-            failed.dedup();
-            println!(
-                "{:<6} {:<13} {:<28} {:<46} {}",
-                r.round,
-                code,
-                seeds.join(" "),
-                ids.first().copied().unwrap_or("-"),
-                if failed.is_empty() {
-                    "-".into()
-                } else {
-                    failed.join(", ")
-                }
-            );
-        }
+        print_rounds(&out.rounds);
         match &out.updated_code {
             Some(p) => eprintln!(
                 "sdg: the passing revision was written to {}; review and approve it before `sdg run`",
@@ -153,5 +105,73 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
         0
     } else {
         1
+    }
+}
+
+/// The rounds side by side: per round, its code, seeds passed, and each check's passes over the
+/// seeds (`2/3`); then each round's experiment ids.
+fn print_rounds(rounds: &[Round]) {
+    let mut labels: Vec<&str> = Vec::new();
+    for (label, _) in rounds
+        .iter()
+        .flat_map(|r| r.runs.iter())
+        .flat_map(|s| s.checks.iter())
+    {
+        if !labels.contains(&label.as_str()) {
+            labels.push(label);
+        }
+    }
+    let width = |l: &str| l.chars().count().max(5);
+    let mut head = format!("{:<6} {:<13} {:<7}", "ROUND", "CODE", "SEEDS");
+    for l in &labels {
+        head += &format!(" {:<w$}", l, w = width(l));
+    }
+    println!("{}", head.trim_end());
+    for r in rounds {
+        let code = r.code_sha256.get(..12).unwrap_or("-");
+        if let Some(e) = &r.error {
+            println!(
+                "{:<6} {:<13} no runs: {}",
+                r.round,
+                code,
+                e.lines().next().unwrap_or("")
+            );
+            continue;
+        }
+        let passed = r.runs.iter().filter(|s| s.status == "PASSED").count();
+        let mut line = format!(
+            "{:<6} {:<13} {:<7}",
+            r.round,
+            code,
+            format!("{passed}/{}", r.runs.len())
+        );
+        for l in &labels {
+            let (mut ok, mut n) = (0, 0);
+            for (_, p) in r
+                .runs
+                .iter()
+                .flat_map(|s| s.checks.iter())
+                .filter(|(x, _)| x == l)
+            {
+                n += 1;
+                ok += usize::from(*p);
+            }
+            let cell = if n == 0 {
+                "-".to_string()
+            } else {
+                format!("{ok}/{n}")
+            };
+            line += &format!(" {:<w$}", cell, w = width(l));
+        }
+        println!("{}", line.trim_end());
+    }
+    for r in rounds {
+        for s in &r.runs {
+            let what = s
+                .experiment
+                .as_deref()
+                .unwrap_or_else(|| s.failures.first().map_or("-", String::as_str));
+            println!("round {} seed {}: {} {}", r.round, s.seed, s.status, what);
+        }
     }
 }

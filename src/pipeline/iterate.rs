@@ -39,6 +39,8 @@ pub struct SeedRun {
     pub experiment: Option<String>,
     /// Failed checks (names), or the error message.
     pub failures: Vec<String>,
+    /// Every check as `kind[columns]` and whether it passed (empty when the run stopped).
+    pub checks: Vec<(String, bool)>,
     /// The report's violations (sent to the LLM).
     #[serde(skip)]
     pub violations: Value,
@@ -108,6 +110,12 @@ fn run_round(
                         .iter()
                         .map(|v| v.check.clone())
                         .collect(),
+                    checks: report
+                        .validation
+                        .checks
+                        .iter()
+                        .map(|c| (format!("{}[{}]", c.check, c.columns.join(",")), c.passed))
+                        .collect(),
                     violations: json!({"seed": seed, "violations": report.validation.violations}),
                 });
             }
@@ -119,6 +127,7 @@ fn run_round(
                 status: format!("ERROR ({})", e.kind()),
                 experiment: None,
                 failures: vec![e.to_string()],
+                checks: Vec::new(),
                 violations: json!({"seed": seed, "error": e.to_string()}),
             }),
         }

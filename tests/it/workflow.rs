@@ -503,3 +503,45 @@ fn real_llm_new_sends_the_whole_schema_and_ends_in_files_or_a_named_error() {
         assert!(!w.path("waits.py").exists());
     }
 }
+
+#[test]
+fn iterate_prints_the_rounds_side_by_side() {
+    let w = Work::with_example("seed_linear_slope_fails");
+    let fixed = std::fs::read_to_string(repo("specs/seed_linear.py")).unwrap();
+    let server = TestServer::start(vec![fenced("python", &fixed)]);
+    let o = w.sdg(&[
+        "iterate",
+        "seed_linear_slope_fails",
+        "--yes",
+        "--seeds",
+        "5,6",
+        "--rows",
+        "4000",
+        "--llm-url",
+        &server.url,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ROUND") && lines[0].contains("relationship_check[x,y]"),
+        "{stdout}"
+    );
+    let cells = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let col = cells(lines[0])
+        .iter()
+        .position(|c| c == "relationship_check[x,y]")
+        .unwrap();
+    let (r0, r1) = (cells(lines[1]), cells(lines[2]));
+    assert_eq!(
+        (r0[0].as_str(), r0[2].as_str(), r0[col].as_str()),
+        ("0", "0/2", "0/2"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (r1[0].as_str(), r1[2].as_str(), r1[col].as_str()),
+        ("1", "2/2", "2/2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("round 1 seed 6: PASSED"), "{stdout}");
+}
