@@ -7,14 +7,18 @@
 //!   "violations": [ {"check": "relationship_check", "columns": ["x","y"],
 //!                    "expected": 1.5, "observed": 2.01, "tolerance": 0.1,
 //!                    "p_value": null, "message": "..."} ],   // only when FAILED
-//!   "metrics": { "num_samples": 1000, "rows": 1000, "checks": 4, "checks_passed": 3,
-//!                "relationship_check.slope": 2.01, ... },     // sorted keys
+//!   "metrics": { "num_samples": 1000, "rows": 1000, "checks": 5, "checks_passed": 4,
+//!                "relationship_check[2].slope[x]": 2.01,
+//!                "relationship_check[2].r_squared": 0.25, ... },  // sorted keys
 //!   "checks": [ {"check": ..., "columns": [...], "method": ..., "statistic": ...,
 //!                "p_value": ..., "adjusted_p_value": ..., "n": ..., "alpha": ...,
 //!                "effect_size": ..., "expected": ..., "observed": ..., "tolerance": ...,
 //!                "passed": true, "message": "..."} ]          // in requirement order
 //! }
 //! ```
+//! Per-check metric keys are `KIND[i].NAME`, where `i` is the requirement's
+//! 0-based index in `validation_requirements` and `NAME` may itself carry a
+//! column (`slope[x]`) or a quantile key (`q0.5`).
 //! Absent numbers are `null`; non-finite numbers are serialised as `null`.
 //! Key order is fixed by struct field order and `BTreeMap` (no hash maps).
 
@@ -62,7 +66,7 @@ pub struct CheckResult {
     /// Significance level.
     #[serde(serialize_with = "finite")]
     pub alpha: Option<f64>,
-    /// Effect size (KS D, Cramér's V, |slope − expected|, ...).
+    /// Effect size (KS D, A², √(χ²/n), Cramér's V, |slope − expected|, ...).
     #[serde(serialize_with = "finite")]
     pub effect_size: Option<f64>,
     /// Expected value (when the check compares against one).

@@ -16,7 +16,10 @@
 //! 4. A trailing open bin with expected < 5 is merged into the previous bin.
 //! 5. Fewer than 2 bins after pooling is an error (no degrees of freedom).
 //!
-//! Effect size: Cramér's V for goodness of fit, `sqrt(stat / (n·(k-1)))`.
+//! Effect size: [`Chi2Result::cramers_v`] is Cramér's V for goodness of fit,
+//! `sqrt(stat / (n·(k-1)))` with k the number of (pooled) cells; it is what
+//! `categorical_frequency` reports. `distribution_test` with `chisquare`
+//! reports `sqrt(stat / n)` instead (computed by the caller, not here).
 
 use super::distributions::{chi2_sf, Discrete};
 use super::error::{check_finite, StatsError, StatsResult};
@@ -30,7 +33,7 @@ pub struct Chi2Result {
     pub pvalue: f64,
     /// Degrees of freedom.
     pub df: usize,
-    /// Cramér's V.
+    /// Cramér's V for goodness of fit, `sqrt(statistic / (n·(k-1)))`.
     pub cramers_v: f64,
     /// Observed counts per (pooled) bin.
     pub observed: Vec<f64>,

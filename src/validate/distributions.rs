@@ -12,7 +12,7 @@
 //! | `t` / `student_t` | `df` (> 0) | `t(df)` |
 //! | `chi2` / `chi_square` | `df` (> 0) | `chi2(df)` |
 //! | `poisson` | `lambda` (> 0) | `poisson(mu=lambda)` |
-//! | `binomial` | `n` (integer ≥ 1), `p` in [0,1] | `binom(n, p)` |
+//! | `binomial` | `n` (integer ≥ 1), `p` in \[0,1\] | `binom(n, p)` |
 //! | `geometric` | `p` in (0,1] — trials up to and including the first success, support {1,2,…} | `geom(p)` |
 //!
 //! CDFs use statrs' special functions (erfc, regularised incomplete gamma and

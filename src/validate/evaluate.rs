@@ -646,10 +646,7 @@ fn eval(
         Requirement::Regex(r) => {
             let mut c = base(kind, &[&r.column]);
             if r.pattern.len() > MAX_PATTERN_LEN {
-                return fail(
-                    c,
-                    format!("pattern longer than {MAX_PATTERN_LEN} characters"),
-                );
+                return fail(c, format!("pattern longer than {MAX_PATTERN_LEN} bytes"));
             }
             let re = match regex::RegexBuilder::new(&format!("^(?:{})$", r.pattern))
                 .size_limit(1 << 20)

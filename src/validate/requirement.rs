@@ -7,7 +7,10 @@
 //! (`distribution_test`, `two_sample_ks`, `categorical_frequency`,
 //! `residual_normality`) produce a p-value, adjusted across the run by
 //! [`ValidationSettings::multiple_testing`] (Holm by default), and an effect
-//! size (KS D, A², Cramér–von Mises W², Cramér's V). With `gate`:
+//! size: the KS D (`distribution_test` with `ks`, `two_sample_ks`), A²
+//! (`anderson`, `residual_normality`), Cramér–von Mises W², `√(χ²/n)`
+//! (`distribution_test` with `chisquare`) and Cramér's V for goodness of fit,
+//! `√(χ²/(n·(k−1)))` with k categories (`categorical_frequency`). With `gate`:
 //! * `p_value` — pass iff adjusted p ≥ alpha (default when no `effect_size_max`);
 //! * `effect_size` — pass iff effect size ≤ `effect_size_max`;
 //! * `both` — both conditions;
@@ -113,7 +116,7 @@ impl OneOrMany {
     }
 }
 
-/// Columns must exist (and optionally nothing else).
+/// The listed columns must exist; other columns are allowed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaCheck {
@@ -129,7 +132,10 @@ pub struct DistributionTest {
     pub column: String,
     /// Distribution name (see `distributions` module doc for names/params).
     pub distribution: String,
-    /// Person-named parameters (ignored by `anderson`, which estimates them).
+    /// Person-named parameters. `anderson` estimates the parameters from the
+    /// data and does not use these: with it they may be left out, and when
+    /// given they are only checked (as for the other tests), so a typo or an
+    /// impossible value is still refused.
     #[serde(default)]
     pub params: BTreeMap<String, f64>,
     /// Which test.
@@ -179,7 +185,7 @@ pub struct RelationshipCheck {
     pub drop_non_finite: bool,
 }
 
-/// Residual columns override (default: the single relationship_check).
+/// Residual mean check (residuals of a `relationship_check`, see module doc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoiseMeanCheck {
@@ -244,18 +250,20 @@ pub struct CorrelationCheck {
     pub drop_non_finite: bool,
 }
 
-/// Category shares (chi-square goodness of fit).
+/// Category shares (chi-square goodness of fit). The column is read as text
+/// (int64, bool, string or category; see [`TEXT_KINDS`]); at least two
+/// categories, each with a share in (0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoricalFrequency {
     /// Column.
     pub column: String,
-    /// Expected share per category (sum 1).
+    /// Expected share per category: each in (0, 1], at least two, sum 1.
     pub expected: BTreeMap<String, f64>,
     /// Significance level.
     #[serde(default)]
     pub alpha: Option<f64>,
-    /// Maximum Cramér's V for the effect-size gate.
+    /// Maximum Cramér's V (`√(χ²/(n·(k−1)))`) for the effect-size gate.
     #[serde(default)]
     pub effect_size_max: Option<f64>,
     /// Gate rule.
@@ -298,7 +306,8 @@ pub struct Uniqueness {
     pub column: String,
 }
 
-/// Every non-null value in the set.
+/// Every non-null value in the set. The column is read as text (int64, bool,
+/// string or category; see [`TEXT_KINDS`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowedValues {
@@ -314,7 +323,8 @@ pub struct AllowedValues {
 pub struct RegexCheck {
     /// Column.
     pub column: String,
-    /// Pattern (regex crate syntax, ≤ 1000 chars, anchored by the check).
+    /// Pattern (regex crate syntax, ≤ [`MAX_PATTERN_LEN`] bytes of UTF-8,
+    /// anchored by the check).
     pub pattern: String,
 }
 
@@ -355,13 +365,13 @@ pub struct Quantiles {
     pub drop_non_finite: bool,
 }
 
-/// Two-sample KS between two columns.
+/// Two-sample KS between two columns of the same dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TwoSampleKs {
     /// First column.
     pub column: String,
-    /// Second column (a reference file path is a TODO).
+    /// Second column of the same dataset (compared with `column`).
     pub other_column: String,
     /// Significance level.
     #[serde(default)]
@@ -379,7 +389,7 @@ pub struct TwoSampleKs {
 
 /// One validation requirement: a map with exactly one key naming the check.
 ///
-/// `Deserialize` is hand-written (see [`de`]) so that YAML readers which map
+/// `Deserialize` is hand-written (see the private `de` module) so that YAML readers which map
 /// externally tagged enums to `!tags` (serde_yaml_ng) still accept the
 /// `- schema_check: {...}` map form; `Serialize`/`JsonSchema` are derived and
 /// describe the same externally tagged shape.
@@ -537,7 +547,29 @@ pub enum ColumnKind {
     Category,
 }
 
+/// Column kinds that `allowed_values` and `categorical_frequency` can read:
+/// their values are compared as text (`int64` in decimal, `bool` as
+/// `true`/`false`). `float64` and `datetime64` have no exact text form there.
+pub const TEXT_KINDS: &[ColumnKind] = &[
+    ColumnKind::Int64,
+    ColumnKind::Bool,
+    ColumnKind::Utf8,
+    ColumnKind::Category,
+];
+
 impl ColumnKind {
+    /// The `dtype` a spec writes for this kind (`float64`, `datetime64`, ...).
+    pub fn dtype(self) -> &'static str {
+        match self {
+            ColumnKind::Float64 => "float64",
+            ColumnKind::Int64 => "int64",
+            ColumnKind::Bool => "bool",
+            ColumnKind::Utf8 => "string",
+            ColumnKind::Timestamp => "datetime64",
+            ColumnKind::Category => "category",
+        }
+    }
+
     /// Usable as numbers (Float64, Int64, Timestamp).
     pub fn is_numeric(self) -> bool {
         matches!(
@@ -571,7 +603,7 @@ pub struct Problem {
     pub hint: String,
 }
 
-/// Maximum regex pattern length accepted.
+/// Maximum regex pattern length accepted, in bytes (UTF-8), not characters.
 pub const MAX_PATTERN_LEN: usize = 1000;
 
 struct Ctx<'a> {
@@ -607,6 +639,23 @@ impl Ctx<'_> {
                 "use a float64, int64 or timestamp column",
             ),
             _ => {}
+        }
+    }
+
+    /// A column read as text (see [`TEXT_KINDS`]); unknown names are left to [`Ctx::col`].
+    fn text_col(&mut self, kind: &str, name: &str, hint: &str) {
+        if let Some(c) = self.cols.iter().find(|c| c.name == name) {
+            if !TEXT_KINDS.contains(&c.kind) {
+                self.push(
+                    "column",
+                    format!(
+                        "column `{name}` is {}; {kind} compares values as text and supports only \
+                         int64, bool, string and category columns",
+                        c.kind.dtype()
+                    ),
+                    hint,
+                );
+            }
         }
     }
 
@@ -672,7 +721,18 @@ pub fn problems(req: &Requirement, columns: &[ExpectedColumn]) -> Vec<Problem> {
                         "use test: ks",
                     );
                 }
-                (GofTest::Anderson, _) => {}
+                (GofTest::Anderson, _) if d.params.is_empty() => {}
+                (GofTest::Anderson, Ok(_)) => {}
+                (GofTest::Anderson, Err(errs)) => {
+                    for (p, m) in errs {
+                        c.push(
+                            &p,
+                            m,
+                            "anderson estimates the parameters from the data and does not use \
+                             `params`: remove `params`, or use test: ks to test these values",
+                        );
+                    }
+                }
                 (_, Err(errs)) => {
                     for (p, m) in errs {
                         c.push(&p, m, "see the distribution table in the docs");
@@ -762,14 +822,40 @@ pub fn problems(req: &Requirement, columns: &[ExpectedColumn]) -> Vec<Problem> {
         }
         Requirement::CategoricalFrequency(f) => {
             c.col("column", &f.column, false);
+            c.text_col(
+                "categorical_frequency",
+                &f.column,
+                "use distribution_test or quantiles for a float64 or datetime64 column, \
+                 or generate the categories as a category, string or int64 column",
+            );
             c.alpha("alpha", f.alpha);
             c.gate(f.gate, f.effect_size_max);
+            if let [only] = f.expected.keys().collect::<Vec<_>>()[..] {
+                c.push(
+                    "expected",
+                    format!("only one category (`{only}`): the chi-square test needs at least 2"),
+                    &format!(
+                        "list every category with its share; to require that every value is \
+                         `{only}`, use allowed_values"
+                    ),
+                );
+            }
             let mut sum = 0.0;
             for (k, v) in &f.expected {
-                if !(0.0..=1.0).contains(v) {
+                if *v == 0.0 {
                     c.push(
                         &format!("expected.{k}"),
-                        format!("share must be in [0, 1], got {v}"),
+                        format!(
+                            "share 0 for `{k}`: the chi-square test needs every expected count > 0"
+                        ),
+                        &format!(
+                            "remove `{k}`: a value that is not listed already fails the check"
+                        ),
+                    );
+                } else if !(0.0..=1.0).contains(v) {
+                    c.push(
+                        &format!("expected.{k}"),
+                        format!("share must be in (0, 1], got {v}"),
                         "shares are fractions",
                     );
                 }
@@ -825,6 +911,12 @@ pub fn problems(req: &Requirement, columns: &[ExpectedColumn]) -> Vec<Problem> {
         Requirement::Uniqueness(u) => c.col("column", &u.column, false),
         Requirement::AllowedValues(a) => {
             c.col("column", &a.column, false);
+            c.text_col(
+                "allowed_values",
+                &a.column,
+                "use range_check for a float64 or datetime64 column, or generate the values \
+                 as int64, string or category",
+            );
             if a.values.is_empty() {
                 c.push(
                     "values",
@@ -838,7 +930,10 @@ pub fn problems(req: &Requirement, columns: &[ExpectedColumn]) -> Vec<Problem> {
             if r.pattern.len() > MAX_PATTERN_LEN {
                 c.push(
                     "pattern",
-                    format!("pattern longer than {MAX_PATTERN_LEN} characters"),
+                    format!(
+                        "pattern is {} bytes long, over the limit of {MAX_PATTERN_LEN} bytes",
+                        r.pattern.len()
+                    ),
                     "simplify the pattern",
                 );
             } else if let Err(e) = regex::RegexBuilder::new(&r.pattern)

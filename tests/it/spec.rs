@@ -26,6 +26,18 @@ fn edit(from: &str, to: &str) -> String {
     s.replacen(from, to, 1)
 }
 
+/// `specs/customer_table.yaml` (a category, a datetime64 and a `categorical_frequency`) with one
+/// substitution that must match exactly once.
+fn edit_customers(from: &str, to: &str) -> String {
+    let s = std::fs::read_to_string(repo("specs/customer_table.yaml")).unwrap();
+    assert_eq!(
+        s.matches(from).count(),
+        1,
+        "`{from}` must occur once in customer_table.yaml"
+    );
+    s.replacen(from, to, 1)
+}
+
 /// Codes that are shape problems (the JSON Schema alone must refuse them).
 const SHAPE: &[&str] = &[
     "unknown-key",
@@ -99,6 +111,12 @@ fn cases() -> Vec<Case> {
         case("requirement_alpha_above_one", edit("      alpha: 0.05", "      alpha: 1.5"), &[("validation", "validation_requirements[1].distribution_test.alpha")]),
         case("requirement_unknown_column", edit("      column: x\n", "      column: z\n"), &[("validation", "validation_requirements[1].distribution_test.column")]),
         case("requirement_min_above_max", edit("      params: {min: 0, max: 1}", "      params: {min: 1, max: 0}"), &[("validation", "validation_requirements[1].distribution_test.params.max")]),
+        case("requirement_anderson_without_params", edit("      distribution: uniform\n      params: {min: 0, max: 1}\n      test: ks", "      distribution: normal\n      test: anderson"), &[]),
+        case("requirement_anderson_bad_params", edit("      distribution: uniform\n      params: {min: 0, max: 1}\n      test: ks", "      distribution: normal\n      params: {mean: 0.5, sd: 0.3}\n      test: anderson"), &[("validation", "validation_requirements[1].distribution_test.params.sd"), ("validation", "validation_requirements[1].distribution_test.params.std")]),
+        case("requirement_allowed_values_on_float", format!("{}  - allowed_values:\n      column: x\n      values: [\"0\", \"1\"]\n", seed()), &[("validation", "validation_requirements[4].allowed_values.column")]),
+        case("requirement_frequency_on_datetime", edit_customers("      column: plan\n      expected: {free: 0.6, pro: 0.3, enterprise: 0.1}", "      column: signup\n      expected: {\"2024\": 0.5, \"2025\": 0.5}"), &[("validation", "validation_requirements[3].categorical_frequency.column")]),
+        case("requirement_frequency_share_zero", edit_customers("expected: {free: 0.6, pro: 0.3, enterprise: 0.1}", "expected: {free: 0.6, pro: 0.4, enterprise: 0}"), &[("validation", "validation_requirements[3].categorical_frequency.expected.enterprise")]),
+        case("requirement_frequency_single_category", edit_customers("expected: {free: 0.6, pro: 0.3, enterprise: 0.1}", "expected: {free: 1.0}"), &[("validation", "validation_requirements[3].categorical_frequency.expected")]),
         // Hostile YAML.
         case("yaml_tag", edit("name: seed_linear", "name: !!python/object:os.system seed_linear"), &[("yaml", "")]),
         case("yaml_alias_bomb", format!("a: &a [\"lol\",\"lol\"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n{}", seed()), &[("yaml", "")]),
