@@ -1,11 +1,12 @@
-//! The compiled-module cache: `python.wasm` compiled to native code once, reused by every process.
+//! The compiled-module cache: the start-up snapshot of `python.wasm` (see `snapshot`) compiled to
+//! native code once, reused by every process.
 //!
 //! A `.cwasm` is native code that wasmtime maps and runs as found, so it is only loaded when it is
 //! provably the file this code wrote: a private folder (0700), a private file (0600) owned by the
 //! folder's owner, and a sidecar recording its size, sha256, inode and mtime at write time. A file
 //! that fails any check, or that wasmtime refuses (another version or settings), is rebuilt.
-//! `sdg runtime verify` re-hashes it in full. Keys: artifact hash + wasmtime version + a digest of
-//! the engine settings. Writes are atomic (temp file, fsync, rename).
+//! `sdg runtime verify` re-hashes it in full. Keys: artifact hash + snapshot digest (harness and
+//! snapshot format) + wasmtime version + a digest of the engine settings. Writes are atomic (temp file, fsync, rename).
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -40,8 +41,10 @@ struct Sidecar {
 pub fn cwasm_path(engine: &Engine, rt: &Runtime, cache_dir: &Path) -> PathBuf {
     let sha = rt.python_wasm_sha256();
     let short = sha.get(..32).unwrap_or(sha);
+    let snap = super::snapshot::digest();
     cache_dir.join(format!(
-        "{short}-wasmtime{WASMTIME_VERSION}-{:016x}.cwasm",
+        "{short}-snapshot{}-wasmtime{WASMTIME_VERSION}-{:016x}.cwasm",
+        &snap[..12],
         settings_digest(engine)
     ))
 }
@@ -73,7 +76,8 @@ pub fn load_or_compile(
         }
     }
     progress(&format!(
-        "compiling {} to native code (about a minute, once per machine)",
+        "building the start-up snapshot of {} and compiling it to native code \
+         (a few minutes, once per machine)",
         rt.python_wasm().display()
     ));
     compile_into(engine, rt, &path)?;
@@ -131,10 +135,12 @@ fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), Sandbo
             ),
         });
     }
-    let native = engine
-        .precompile_module(&wasm)
-        .map_err(|e| SandboxError::engine("compiling python.wasm", e))?;
+    let snapshot = super::snapshot::build(engine, rt, &wasm)?;
     drop(wasm);
+    let native = engine
+        .precompile_module(&snapshot)
+        .map_err(|e| SandboxError::engine("compiling the start-up snapshot", e))?;
+    drop(snapshot);
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".cwasm-")

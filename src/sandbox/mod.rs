@@ -23,6 +23,7 @@ mod limits;
 mod protocol;
 mod run;
 pub mod runtime;
+mod snapshot;
 
 pub use cache::{cwasm_path, load_or_compile, trusted as cache_trusted, verify_file, CacheOutcome};
 pub use door::{check_region, GuestColumn};

@@ -15,6 +15,9 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The harness source, run in the guest's `__main__`.
 pub const HARNESS: &str = include_str!("../../guest/harness.py");
 
+/// What each run executes in the snapshot, where [`HARNESS`] has already been run.
+pub const RUN_CODE: &str = "_sdg_main()\n";
+
 /// Arrow time units for timestamp columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

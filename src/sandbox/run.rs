@@ -19,7 +19,7 @@ use super::clock::{shadow_poll_oneoff, HasClock, VirtualClock, VirtualWallClock}
 use super::door::{self, Door, GuestColumn, HasDoor};
 use super::error::{Phase, SandboxError, Stream};
 use super::limits::{MemoryCap, RunLimits, GUEST_THREAD_STACK};
-use super::protocol::{ColumnSpec, HARNESS};
+use super::protocol::{ColumnSpec, RUN_CODE};
 use super::runtime::{Runtime, GUEST_LIB_DIR};
 
 /// Largest approved-code text accepted (bytes).
@@ -67,11 +67,65 @@ pub struct Timings {
     pub total: Duration,
 }
 
-struct Guest {
-    wasi: WasiP1Ctx,
-    cap: MemoryCap,
-    clock: VirtualClock,
-    door: Door,
+pub(super) struct Guest {
+    pub(super) wasi: WasiP1Ctx,
+    pub(super) cap: MemoryCap,
+    pub(super) clock: VirtualClock,
+    pub(super) door: Door,
+}
+
+/// The guest's WASI context: the stdlib folder read-only, bounded output pipes, virtual clocks,
+/// entropy derived from `seed`, no arguments beyond `python`, one environment variable.
+pub(super) fn wasi_ctx(
+    runtime: &Runtime,
+    seed: u64,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+    clock: &VirtualClock,
+) -> Result<WasiP1Ctx, SandboxError> {
+    let mut b = WasiCtxBuilder::new();
+    b.args(&["python"])
+        .env("PYTHONHASHSEED", "0")
+        .stdout(stdout)
+        .stderr(stderr)
+        .secure_random(rand::rngs::StdRng::from_seed(derive_seed(seed, b"secure")))
+        .insecure_random(rand::rngs::StdRng::from_seed(derive_seed(
+            seed,
+            b"insecure",
+        )))
+        .insecure_random_seed(u128::from_le_bytes(
+            derive_seed(seed, b"insecure-seed")[..16]
+                .try_into()
+                .unwrap_or([0; 16]),
+        ))
+        .wall_clock(VirtualWallClock(clock.clone()))
+        .monotonic_clock(clock.clone())
+        .allow_blocking_current_thread(true);
+    let lib = runtime.lib_dir();
+    b.preopened_dir(&lib, GUEST_LIB_DIR, FsPerms::ReadOnly)
+        .map_err(|e| SandboxError::Runtime {
+            path: lib.clone(),
+            reason: format!("cannot open the stdlib folder: {e:#}"),
+        })?;
+    Ok(b.build_p1())
+}
+
+/// WASI preview 1 (with the non-blocking `poll_oneoff`) and the door `host::call`.
+pub(super) fn linker(engine: &Engine) -> Result<Linker<Guest>, SandboxError> {
+    let mut linker: Linker<Guest> = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |g: &mut Guest| &mut g.wasi)
+        .map_err(|e| SandboxError::engine("linking WASI", e))?;
+    shadow_poll_oneoff(&mut linker).map_err(|e| SandboxError::engine("linking poll_oneoff", e))?;
+    linker
+        .func_wrap(
+            "host",
+            "call",
+            |mut caller: wasmtime::Caller<'_, Guest>, p: i32, n: i32, opp: i32, olp: i32| {
+                door::call(&mut caller, p, n, opp, olp)
+            },
+        )
+        .map_err(|e| SandboxError::engine("linking the door", e))?;
+    Ok(linker)
 }
 
 impl HasClock for Guest {
@@ -100,20 +154,14 @@ impl Sandbox {
         module: &Module,
         runtime: Runtime,
     ) -> Result<Sandbox, SandboxError> {
-        let mut linker: Linker<Guest> = Linker::new(engine);
-        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |g: &mut Guest| &mut g.wasi)
-            .map_err(|e| SandboxError::engine("linking WASI", e))?;
-        shadow_poll_oneoff(&mut linker)
-            .map_err(|e| SandboxError::engine("linking poll_oneoff", e))?;
-        linker
-            .func_wrap(
-                "host",
-                "call",
-                |mut caller: wasmtime::Caller<'_, Guest>, p: i32, n: i32, opp: i32, olp: i32| {
-                    door::call(&mut caller, p, n, opp, olp)
-                },
-            )
-            .map_err(|e| SandboxError::engine("linking the door", e))?;
+        if module.get_export("_initialize").is_some() {
+            return Err(SandboxError::Engine {
+                during: "linking",
+                message: "the module is not a start-up snapshot (it still exports `_initialize`)"
+                    .into(),
+            });
+        }
+        let linker = linker(engine)?;
         let pre = linker
             .instantiate_pre(module)
             .map_err(|e| SandboxError::engine("pre-instantiating", e))?;
@@ -159,32 +207,13 @@ impl Sandbox {
         let stdout = MemoryOutputPipe::new(out_cap);
         let stderr = MemoryOutputPipe::new(out_cap);
         let clock = VirtualClock::default();
-        let mut b = WasiCtxBuilder::new();
-        b.args(&["python"])
-            .env("PYTHONHASHSEED", "0")
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .secure_random(rand::rngs::StdRng::from_seed(derive_seed(
-                req.seed, b"secure",
-            )))
-            .insecure_random(rand::rngs::StdRng::from_seed(derive_seed(
-                req.seed,
-                b"insecure",
-            )))
-            .insecure_random_seed(u128::from_le_bytes(
-                derive_seed(req.seed, b"insecure-seed")[..16]
-                    .try_into()
-                    .unwrap_or([0; 16]),
-            ))
-            .wall_clock(VirtualWallClock(clock.clone()))
-            .monotonic_clock(clock.clone())
-            .allow_blocking_current_thread(true);
-        let lib = self.runtime.lib_dir();
-        b.preopened_dir(&lib, GUEST_LIB_DIR, FsPerms::ReadOnly)
-            .map_err(|e| SandboxError::Runtime {
-                path: lib.clone(),
-                reason: format!("cannot open the stdlib folder: {e:#}"),
-            })?;
+        let wasi = wasi_ctx(
+            &self.runtime,
+            req.seed,
+            stdout.clone(),
+            stderr.clone(),
+            &clock,
+        )?;
         let door = Door::new(
             &req.function,
             &req.code,
@@ -196,7 +225,7 @@ impl Sandbox {
         let mut store = Store::new(
             &self.engine,
             Guest {
-                wasi: b.build_p1(),
+                wasi,
                 cap: MemoryCap::new(limits),
                 clock,
                 door,
@@ -311,7 +340,7 @@ impl Sandbox {
         })
     }
 
-    /// Instantiates and runs the harness with `turn`.
+    /// Instantiates the snapshot and runs the harness's entry point with `turn`.
     fn drive(&self, store: &mut Store<Guest>) -> Driven {
         let start = Instant::now();
         let mut driven = Driven {
@@ -322,15 +351,14 @@ impl Sandbox {
         let result = (|| -> wasmtime::Result<()> {
             let instance = self.pre.instantiate(&mut *store)?;
             driven.instantiated = Some(start.elapsed());
-            if let Some(init) = instance.get_func(&mut *store, "_initialize") {
-                init.typed::<(), ()>(&*store)?.call(&mut *store, ())?;
-            }
             let alloc = instance.get_typed_func::<i32, i32>(&mut *store, "host_alloc")?;
             let turn = instance.get_typed_func::<(i32, i32), i32>(&mut *store, "turn")?;
             let memory = instance
                 .get_memory(&mut *store, "memory")
                 .ok_or_else(|| wasmtime::format_err!("the runtime exports no memory"))?;
-            let code = HARNESS.as_bytes();
+            // The snapshot has run the harness's definitions and imports (and has no
+            // `_initialize` any more); each run only calls the harness's entry point.
+            let code = RUN_CODE.as_bytes();
             let n = i32::try_from(code.len())?;
             let p = alloc.call(&mut *store, n)?;
             let p_usize = usize::try_from(u32::from_ne_bytes(p.to_ne_bytes()))?;
