@@ -3,7 +3,7 @@
 //! Run it with `bash benches/run.sh` (makes a venv with native numpy, then
 //! `cargo bench --bench sandbox -- --python target/bench-venv/bin/python`). Flags:
 //! `--python PATH` native interpreter with numpy (default `python3`), `--runs N` (default 7),
-//! `--compile` also time a cold compile of `python.wasm` into an empty cache.
+//! `--compile` also time a cold build of the start-up snapshot + compile into an empty cache.
 //!
 //! Measured, each as median and min over `--runs`:
 //! - per-run overhead: a fresh sandbox run of a trivial generator (1 row) against a fresh native
@@ -165,7 +165,7 @@ fn main() {
         load_or_compile(engine, sb.runtime(), tmp.path(), &mut quiet).expect("cold compile");
         let c = secs(t.elapsed());
         lines.push(Line {
-            what: "cold compile of python.wasm".into(),
+            what: "cold snapshot build + compile".into(),
             sdg: (c, c),
             native: None,
             note: "one sample; includes writing the .cwasm".into(),
