@@ -190,7 +190,7 @@ fn main() {
         sdg: stats(trivial.iter().map(|o| secs(o.timings.total)).collect()),
         native: Some(stats(natives)),
         note: format!(
-            "sdg: instantiate {:.2} ms, interpreter start + import numpy {:.0} ms; native: new `python -c \"import numpy\"` process",
+            "sdg: instantiate {:.2} ms, start-up from the snapshot (handshake, code load) {:.1} ms; native: new `python -c \"import numpy\"` process",
             1e3 * stats(trivial.iter().map(|o| secs(o.timings.instantiate)).collect()).0,
             1e3 * stats(trivial.iter().map(|o| secs(o.timings.startup)).collect()).0,
         ),
