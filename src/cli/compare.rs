@@ -21,7 +21,11 @@ pub struct CompareArgs {
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map_or("-".into(), |x| format!("{x:.6}"))
+    match v {
+        None => "-".into(),
+        Some(x) if x != 0.0 && x.abs() < 1e-4 => format!("{x:.4e}"),
+        Some(x) => format!("{x:.6}"),
+    }
 }
 
 pub fn run(a: CompareArgs, root: &Path) -> u8 {
