@@ -77,18 +77,11 @@ pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
     };
     let mut progress = |l: &str| super::progress(l);
     let result = pipeline::run(&opts, &mut progress).and_then(|mut report| {
-        let name = crate::contract::Contract::from_text(&report.spec_text, &report.spec)
-            .map(|c| c.name().to_string())?;
         let extras = record::RecordExtras {
-            llm: record::provenance(&report.spec, &name, &report.code_text),
+            llm: record::provenance(&report.spec, &report.name, &report.code_text),
             ..Default::default()
         };
-        record::record_run(
-            &ExperimentStore::new(experiments),
-            &mut report,
-            &name,
-            &extras,
-        )?;
+        record::record_run(&ExperimentStore::new(experiments), &mut report, &extras)?;
         Ok(report)
     });
     match result {

@@ -82,7 +82,6 @@ impl IterateOutcome {
 fn run_round(
     opts: &IterateOptions,
     store: &ExperimentStore,
-    name: &str,
     round: u32,
     code: Option<PathBuf>,
     extras: &RecordExtras,
@@ -99,7 +98,7 @@ fn run_round(
         progress(&format!("round {round}: seed {seed}"));
         match run(&o, progress) {
             Ok(mut report) => {
-                let exp = record_run(store, &mut report, name, extras)?;
+                let exp = record_run(store, &mut report, extras)?;
                 runs.push(SeedRun {
                     seed,
                     status: if report.passed() { "PASSED" } else { "FAILED" }.to_string(),
@@ -158,7 +157,7 @@ pub fn iterate(
         round: Some(0),
         parent: None,
     };
-    let runs = run_round(opts, store, &name, 0, None, &extras, progress)?;
+    let runs = run_round(opts, store, 0, None, &extras, progress)?;
     let mut rounds = vec![Round {
         round: 0,
         code_sha256: fsutil::sha256_hex(code.as_bytes()),
@@ -214,7 +213,7 @@ pub fn iterate(
             round: Some(k),
             parent,
         };
-        let runs = run_round(opts, store, &name, k, Some(path), &extras, progress)?;
+        let runs = run_round(opts, store, k, Some(path), &extras, progress)?;
         code = drafted.text;
         let round = Round {
             round: k,

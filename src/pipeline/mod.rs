@@ -45,6 +45,8 @@ pub struct RunOptions {
 pub struct RunReport {
     /// `PASSED` or `FAILED` (the validation's verdict).
     pub status: crate::report::Status,
+    /// The contract's name (the spec's `name`, else its file stem).
+    pub name: String,
     pub spec: PathBuf,
     pub code: PathBuf,
     pub code_sha256: String,
@@ -306,6 +308,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     Ok(RunReport {
         status: validation.status,
+        name: contract.name().to_string(),
         spec: opts.spec.clone(),
         code: code_path,
         code_sha256: crate::experiments::fsutil::sha256_hex(code.as_bytes()),

@@ -75,10 +75,9 @@ pub fn run_info(r: &RunReport, name: &str, extras: &RecordExtras) -> RunInfo {
 pub fn record_run(
     store: &ExperimentStore,
     r: &mut RunReport,
-    name: &str,
     extras: &RecordExtras,
 ) -> Result<Experiment, PipelineError> {
-    let info = run_info(r, name, extras);
+    let info = run_info(r, &r.name, extras);
     let exp = store.write_with_dataset(
         &info,
         r.spec_text.as_bytes(),
