@@ -10,7 +10,8 @@
 //! One module per stage, imports pointing downstream only: [`spec`] (the untrusted YAML, read
 //! within budgets, its JSON Schema and diagnostics), [`contract`] (the trusted contract built from it), [`sandbox`] (the walled room; imports nothing else from the crate),
 //! [`columns`] (guest buffers → checked Arrow arrays, dataset writers), [`pipeline`] (the one
-//! module that knows every stage) and [`cli`].
+//! module that knows every stage) and [`cli`]. [`untrusted`] is a leaf every stage may use: it
+//! makes text from the guest, an LLM or a file inert before a terminal or `--json` shows it.
 
 pub mod author;
 pub mod check;
@@ -23,4 +24,5 @@ pub mod pipeline;
 pub mod report;
 pub mod sandbox;
 pub mod spec;
+pub mod untrusted;
 pub mod validate;
