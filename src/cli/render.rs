@@ -84,10 +84,7 @@ pub fn print_error(e: &PipelineError, json: bool) {
         PipelineError::CodeUnreadable { .. } => {
             Some("the checker reads Python 3.12 syntax; rewrite the named construct".into())
         }
-        PipelineError::Columns(_) => {
-            Some("the guest handed over inconsistent buffers; the run was discarded".into())
-        }
-        _ => None,
+        _ => crate::pipeline::hints::hint(e),
     };
     let traceback = match e {
         PipelineError::Sandbox(SandboxError::PythonException(p)) => Some(p.traceback.clone()),

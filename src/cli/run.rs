@@ -76,12 +76,13 @@ pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
         require_approval: !a.yes,
     };
     let mut progress = |l: &str| super::progress(l);
-    let result = pipeline::run(&opts, &mut progress).and_then(|mut report| {
+    let result = pipeline::run_staged(&opts, &mut progress).and_then(|staged| {
+        let r = &staged.report;
         let extras = record::RecordExtras {
-            llm: record::provenance(&report.spec, &report.name, &report.code_text),
+            llm: record::provenance(&r.spec, &r.name, &r.code_text),
             ..Default::default()
         };
-        record::record_run(&ExperimentStore::new(experiments), &mut report, &extras)?;
+        let (report, _) = record::record_run(&ExperimentStore::new(experiments), staged, &extras)?;
         Ok(report)
     });
     match result {

@@ -14,4 +14,4 @@ mod write;
 pub use build::{to_array, to_batch};
 pub use error::ColumnError;
 pub use read::{format_of, read_dataset, MAX_READ_BYTES};
-pub use write::{write_dataset, DatasetFile, Format};
+pub use write::{stage_dataset, write_dataset, DatasetFile, Format, StagedDataset};

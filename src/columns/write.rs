@@ -1,8 +1,10 @@
 //! Writing a dataset: Parquet (default), Arrow IPC file, or CSV — atomically.
 //!
-//! The file is written to a temporary file in the destination folder, fsynced, then renamed into
-//! place, so a failed or interrupted run never leaves a partial dataset and an existing file is
-//! replaced only by a complete one. Output bytes are deterministic for the same batch.
+//! The file is written to a temporary file in the destination folder, fsynced and hashed
+//! ([`stage_dataset`]), then renamed into place ([`StagedDataset::publish`]), so a failed or
+//! interrupted run never leaves a partial dataset and an existing file is replaced only by a
+//! complete one. Between the two, the caller can keep the run's own bytes (the experiment
+//! record links the staged file). Output bytes are deterministic for the same batch.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -50,12 +52,94 @@ pub struct DatasetFile {
     pub rows: usize,
 }
 
-/// Writes `batch` to `path` atomically.
+/// A dataset written in full to a temporary file beside its destination (`.sdg-*.partial`),
+/// fsynced and hashed, but not yet in place. Its bytes can be linked or copied elsewhere (the
+/// experiment record) before [`publish`](Self::publish) renames it over the destination, so what
+/// is recorded is this run's file even when another run replaces the destination meanwhile.
+/// Dropped without publishing, the temporary file is removed.
+#[derive(Debug)]
+pub struct StagedDataset {
+    tmp: tempfile::NamedTempFile,
+    dir: PathBuf,
+    file: DatasetFile,
+}
+
+impl StagedDataset {
+    /// The dataset as it will be once published (its `path` is the destination).
+    pub fn file(&self) -> &DatasetFile {
+        &self.file
+    }
+
+    /// The temporary file holding the dataset's bytes until [`publish`](Self::publish).
+    pub fn staged_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Renames the file over its destination (the last of concurrent publishers wins) and
+    /// makes the rename durable.
+    pub fn publish(self) -> Result<DatasetFile, ColumnError> {
+        let StagedDataset { tmp, dir, file } = self;
+        tmp.persist(&file.path).map_err(|e| ColumnError::Write {
+            path: file.path.clone(),
+            source: e.error,
+        })?;
+        // Make the rename itself durable.
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(file)
+    }
+}
+
+/// A writer that keeps the first I/O error it sees, so a failure inside an encoder (which
+/// reports it as text) is still reported as the I/O error it was.
+struct Sink<W> {
+    inner: W,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Sink<W> {
+    fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        r.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                return e; // retried by the caller; not a failure
+            }
+            let copy = std::io::Error::new(e.kind(), e.to_string());
+            self.failed.get_or_insert(e);
+            copy
+        })
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.keep(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.keep(r)
+    }
+}
+
+/// Writes `batch` to `path` atomically: [`stage_dataset`], then [`StagedDataset::publish`].
 pub fn write_dataset(
     batch: &RecordBatch,
     path: &Path,
     format: Format,
 ) -> Result<DatasetFile, ColumnError> {
+    stage_dataset(batch, path, format)?.publish()
+}
+
+/// Writes `batch` in full to a temporary file in `path`'s folder, fsyncs and hashes it; nothing
+/// appears at `path` until the result is published. Any I/O failure (full disk, file size
+/// limit, unwritable folder) is [`ColumnError::Write`] and leaves no file behind.
+pub fn stage_dataset(
+    batch: &RecordBatch,
+    path: &Path,
+    format: Format,
+) -> Result<StagedDataset, ColumnError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -69,58 +153,86 @@ pub fn write_dataset(
         .suffix(".partial")
         .tempfile_in(&dir)
         .map_err(werr)?;
-    let enc = |reason: String| ColumnError::Encode {
+    let file = tmp.as_file().try_clone().map_err(werr)?;
+    let mut out = Sink {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        failed: None,
+    };
+    let encoded = encode(batch, &mut out, format);
+    let flushed = encoded.and_then(|()| out.flush().map_err(|e| e.to_string()));
+    if let Some(source) = out.failed.take() {
+        return Err(werr(source));
+    }
+    flushed.map_err(|reason| ColumnError::Encode {
         format: format.name(),
         path: path.to_path_buf(),
         reason,
-    };
-    {
-        let file = tmp.as_file().try_clone().map_err(werr)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        match format {
-            Format::Parquet => {
-                let props = WriterProperties::builder()
-                    .set_compression(Compression::SNAPPY)
-                    .set_created_by(format!("sdg {}", env!("CARGO_PKG_VERSION")))
-                    .build();
-                let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))
-                    .map_err(|e| enc(e.to_string()))?;
-                w.write(batch).map_err(|e| enc(e.to_string()))?;
-                w.close().map_err(|e| enc(e.to_string()))?;
-            }
-            Format::Arrow => {
-                let mut w = arrow::ipc::writer::FileWriter::try_new(&mut out, &batch.schema())
-                    .map_err(|e| enc(e.to_string()))?;
-                w.write(batch).map_err(|e| enc(e.to_string()))?;
-                w.finish().map_err(|e| enc(e.to_string()))?;
-            }
-            Format::Csv => {
-                let flat = dictionaries_as_text(batch).map_err(enc)?;
-                let mut w = arrow::csv::WriterBuilder::new()
-                    .with_header(true)
-                    .build(&mut out);
-                w.write(&flat).map_err(|e| enc(e.to_string()))?;
-            }
-        }
-        out.flush().map_err(werr)?;
-        out.get_ref().sync_all().map_err(werr)?;
-    }
-    let bytes = fs::read(tmp.path()).map_err(werr)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let size = bytes.len() as u64;
-    drop(bytes);
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    // Make the rename itself durable.
-    if let Ok(d) = fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(DatasetFile {
-        path: path.to_path_buf(),
-        format,
-        bytes: size,
-        sha256,
-        rows: batch.num_rows(),
+    })?;
+    out.inner.get_ref().sync_all().map_err(werr)?;
+    let (sha256, size) = hash_file(tmp.as_file()).map_err(werr)?;
+    Ok(StagedDataset {
+        tmp,
+        dir,
+        file: DatasetFile {
+            path: path.to_path_buf(),
+            format,
+            bytes: size,
+            sha256,
+            rows: batch.num_rows(),
+        },
     })
+}
+
+/// Encodes `batch` as `format` into `out`; the error is the encoder's text.
+fn encode<W: Write + Send>(batch: &RecordBatch, out: &mut W, format: Format) -> Result<(), String> {
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    match format {
+        Format::Parquet => {
+            let props = WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("sdg {}", env!("CARGO_PKG_VERSION")))
+                .build();
+            let mut w =
+                ArrowWriter::try_new(out, batch.schema(), Some(props)).map_err(|x| e(&x))?;
+            w.write(batch).map_err(|x| e(&x))?;
+            w.close().map_err(|x| e(&x))?;
+        }
+        Format::Arrow => {
+            let mut w =
+                arrow::ipc::writer::FileWriter::try_new(out, &batch.schema()).map_err(|x| e(&x))?;
+            w.write(batch).map_err(|x| e(&x))?;
+            w.finish().map_err(|x| e(&x))?;
+        }
+        Format::Csv => {
+            let flat = dictionaries_as_text(batch)?;
+            let mut w = arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(out);
+            w.write(&flat).map_err(|x| e(&x))?;
+        }
+    }
+    Ok(())
+}
+
+/// SHA-256 (hex) and length of an open file, read back from its start.
+fn hash_file(file: &fs::File) -> std::io::Result<(String, u64)> {
+    use std::io::{Read, Seek};
+    let mut f = file.try_clone()?;
+    f.rewind()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        h.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((hex::encode(h.finalize()), total))
 }
 
 /// CSV has no dictionaries: categories are written as their text.

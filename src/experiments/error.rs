@@ -71,6 +71,20 @@ pub enum ExperimentError {
         actual: String,
     },
 
+    /// The dataset file given to the store no longer had the hash the run computed when it was
+    /// linked or copied into the record: another process modified it meanwhile.
+    #[error(
+        "the dataset {} changed while it was recorded (sha256 {} expected, {} found)",
+        path.display(),
+        fsutil::short(expected),
+        fsutil::short(actual)
+    )]
+    DatasetChanged {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+
     /// Reading or writing failed.
     #[error("cannot {op} {path}: {source}")]
     Io {

@@ -107,7 +107,8 @@ impl Experiment {
         }
     }
 
-    /// Re-hashes `spec.yaml`, `code.py`, `report.json` (and `approval.json`) against the record.
+    /// Re-hashes `spec.yaml`, `code.py`, `report.json` (and `approval.json`, and the kept
+    /// dataset `dataset.<format>`) against the record.
     pub fn verify_files(&self) -> Result<(), ExperimentError> {
         let r = &self.record;
         let approval_sha = r
@@ -120,6 +121,9 @@ impl Experiment {
             ("report.json", Some(r.report_sha256.clone())),
         ];
         checks.push(("approval.json", approval_sha));
+        if let Some(copy) = &r.dataset_copy {
+            checks.push((copy.as_str(), Some(r.dataset.sha256.clone())));
+        }
         for (file, expected) in checks {
             let path = self.dir.join(file);
             let actual = match fsutil::hash_file(&path) {

@@ -140,7 +140,9 @@ impl ExperimentStore {
     /// [`write`](Self::write), also keeping the dataset file's bytes in the record folder as
     /// `dataset.<format>`: a hard link when the file is on the same file system (free, and the
     /// next run's atomic replace of the output leaves it alone), else a copy. The file must
-    /// still have the hash the run recorded.
+    /// still have the hash the run recorded ([`ExperimentError::DatasetChanged`] if not). Give
+    /// the run's own file (the staged one, before it is renamed into place), never a shared
+    /// destination another run may replace meanwhile.
     pub fn write_with_dataset(
         &self,
         info: &RunInfo,
@@ -436,14 +438,11 @@ fn keep_dataset(src: &Path, dest: &Path, sha256: &str) -> Result<(), ExperimentE
     }
     let (actual, _) = fsutil::hash_file(dest).map_err(|e| corrupt(dest, e.reason()))?;
     if actual != sha256 {
-        return Err(corrupt(
-            src,
-            format!(
-                "the dataset changed while it was recorded (sha256 {} expected, {} found)",
-                fsutil::short(sha256),
-                fsutil::short(&actual)
-            ),
-        ));
+        return Err(ExperimentError::DatasetChanged {
+            path: src.to_path_buf(),
+            expected: sha256.to_string(),
+            actual,
+        });
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::authoring::{check_code_text, keep_draft, revision_provenance};
 use super::record::{provenance, record_run, RecordExtras};
-use super::{run, PipelineError, RunOptions};
+use super::{run_staged, PipelineError, RunOptions};
 use crate::author::{self, AuthorOptions, CodeTools};
 use crate::contract::Contract;
 use crate::experiments::{fsutil, ExperimentStore};
@@ -96,9 +96,9 @@ fn run_round(
             o.require_approval = false;
         }
         progress(&format!("round {round}: seed {seed}"));
-        match run(&o, progress) {
-            Ok(mut report) => {
-                let exp = record_run(store, &mut report, extras)?;
+        match run_staged(&o, progress) {
+            Ok(staged) => {
+                let (report, exp) = record_run(store, staged, extras)?;
                 runs.push(SeedRun {
                     seed,
                     status: if report.passed() { "PASSED" } else { "FAILED" }.to_string(),

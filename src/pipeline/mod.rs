@@ -1,19 +1,22 @@
 //! The one module that knows every stage: spec → contract → code check → approval → sandbox →
 //! columns → validation → dataset file ([`run`]), then the experiment record ([`record`]).
-//! Beside it, the commands built on runs: [`authoring`] (intent → spec → code with the LLM),
-//! [`audit`] (re-run a record), [`compare`] (two records side by side), [`iterate`] (LLM
-//! revisions until validation passes).
+//! The dataset is staged beside its destination ([`run_staged`]) so the record keeps the run's
+//! own bytes before they are renamed into place. Beside it, the commands built on runs:
+//! [`authoring`] (intent → spec → code with the LLM), [`audit`] (re-run a record), [`compare`]
+//! (two records side by side), [`iterate`] (LLM revisions until validation passes); and
+//! [`hints`], the hint for each output-side failure.
 
 pub mod audit;
 pub mod authoring;
 pub mod compare;
+pub mod hints;
 pub mod iterate;
 pub mod record;
 
 use std::path::{Path, PathBuf};
 
 use crate::check::{self, CheckError, Violation};
-use crate::columns::{self, ColumnError, DatasetFile, Format};
+use crate::columns::{self, ColumnError, DatasetFile, Format, StagedDataset};
 use crate::contract::{Contract, ContractError};
 use crate::experiments::{Approval, ApprovalError, ApprovalStore, ExperimentError};
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
@@ -153,6 +156,17 @@ pub enum PipelineError {
         #[source]
         source: std::io::Error,
     },
+
+    /// The run is recorded (with its dataset's bytes), but the dataset could not be renamed
+    /// into its destination.
+    #[error(
+        "the run is recorded as experiment `{experiment}`, but its dataset was not put in place"
+    )]
+    Publish {
+        experiment: String,
+        #[source]
+        source: ColumnError,
+    },
 }
 
 impl PipelineError {
@@ -172,11 +186,14 @@ impl PipelineError {
             ) => 3,
             PipelineError::Approval(ApprovalError::Io { .. }) => 4,
             PipelineError::Approval(_) => 2,
-            PipelineError::Experiment(ExperimentError::Io { .. }) => 4,
+            PipelineError::Experiment(
+                ExperimentError::Io { .. } | ExperimentError::DatasetChanged { .. },
+            ) => 4,
             PipelineError::Experiment(_) => 2,
             PipelineError::Sandbox(_)
             | PipelineError::Columns(_)
-            | PipelineError::Scratch { .. } => 4,
+            | PipelineError::Scratch { .. }
+            | PipelineError::Publish { .. } => 4,
         }
     }
 
@@ -196,8 +213,11 @@ impl PipelineError {
             PipelineError::Columns(_) => "write",
             PipelineError::Approval(_) => "approval",
             PipelineError::Experiment(ExperimentError::Tampered { .. }) => "tampered",
+            PipelineError::Experiment(ExperimentError::DatasetChanged { .. }) => "dataset_changed",
+            PipelineError::Experiment(ExperimentError::Io { .. }) => "record_io",
             PipelineError::Experiment(_) => "experiment",
             PipelineError::Scratch { .. } => "io",
+            PipelineError::Publish { .. } => "write",
         }
     }
 }
@@ -264,8 +284,32 @@ pub fn default_out(contract: &Contract, format: Format) -> PathBuf {
     PathBuf::from("out").join(format!("{}.{}", contract.name(), format.name()))
 }
 
-/// Runs the pipeline as far as it goes today: generation and the dataset file.
+/// A finished run whose dataset is written in full beside its destination but not yet in place:
+/// the experiment record keeps these bytes ([`record::record_run`]) before they are published.
+#[derive(Debug)]
+pub struct StagedRun {
+    /// The run's report; `dataset.path` is the destination.
+    pub report: RunReport,
+    /// The dataset's file, until it is published (dropped unpublished, it is removed).
+    pub dataset: StagedDataset,
+}
+
+/// Runs the pipeline and puts the dataset in place: [`run_staged`], then publish.
 pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunReport, PipelineError> {
+    let StagedRun {
+        mut report,
+        dataset,
+    } = run_staged(opts, progress)?;
+    report.dataset = dataset.publish()?;
+    Ok(report)
+}
+
+/// Runs the pipeline: generation, validation and the dataset file, staged beside its
+/// destination (see [`StagedRun`]).
+pub fn run_staged(
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<StagedRun, PipelineError> {
     let spec_text = crate::contract::read(&opts.spec)?;
     let contract = Contract::from_text(&spec_text, &opts.spec)?;
     let rows = contract.rows(opts.rows)?;
@@ -303,10 +347,11 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
             source,
         })?;
     }
-    let dataset = columns::write_dataset(&batch, &path, opts.format)?;
+    let staged = columns::stage_dataset(&batch, &path, opts.format)?;
+    let dataset = staged.file().clone();
     let rt = sandbox.runtime();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-    Ok(RunReport {
+    let report = RunReport {
         status: validation.status,
         name: contract.name().to_string(),
         spec: opts.spec.clone(),
@@ -338,6 +383,10 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         experiment: None,
         spec_text,
         code_text: code,
+    };
+    Ok(StagedRun {
+        report,
+        dataset: staged,
     })
 }
 

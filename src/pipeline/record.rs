@@ -1,12 +1,13 @@
 //! The experiment record of a run: maps a [`RunReport`] onto the store's plain [`RunInfo`],
-//! writes it (with the dataset's bytes kept in the record folder), and finds the LLM provenance
-//! that `sdg new` left beside the spec.
+//! writes it (with the run's own dataset bytes kept in the record folder, taken from the staged
+//! file before it is renamed into place), and finds the LLM provenance that `sdg new` left
+//! beside the spec.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{PipelineError, RunReport};
+use super::{PipelineError, RunReport, StagedRun};
 use crate::experiments::{
     fsutil, DatasetRef, Experiment, ExperimentStore, Record, RunInfo, RuntimeIdentity,
     STATUS_FAILED, STATUS_PASSED,
@@ -70,23 +71,34 @@ pub fn run_info(r: &RunReport, name: &str, extras: &RecordExtras) -> RunInfo {
     }
 }
 
-/// Writes the immutable record of `r` (spec, code, report, approval, dataset copy) and notes
-/// its id in the report.
+/// Writes the immutable record of a staged run (spec, code, report, approval, and the dataset's
+/// own bytes, linked or copied from the staged file), then puts the dataset in place at its
+/// destination. Concurrent runs to one destination each keep their own bytes in their record;
+/// the last to publish owns the destination. If the record cannot be written, the destination
+/// is left as it was and the staged file is removed.
 pub fn record_run(
     store: &ExperimentStore,
-    r: &mut RunReport,
+    staged: StagedRun,
     extras: &RecordExtras,
-) -> Result<Experiment, PipelineError> {
-    let info = run_info(r, &r.name, extras);
+) -> Result<(RunReport, Experiment), PipelineError> {
+    let StagedRun {
+        mut report,
+        dataset,
+    } = staged;
+    let info = run_info(&report, &report.name, extras);
     let exp = store.write_with_dataset(
         &info,
-        r.spec_text.as_bytes(),
-        r.code_text.as_bytes(),
-        &report_json(r),
-        Some(&r.dataset.path),
+        report.spec_text.as_bytes(),
+        report.code_text.as_bytes(),
+        &report_json(&report),
+        Some(dataset.staged_path()),
     )?;
-    r.experiment = Some(exp.id().to_string());
-    Ok(exp)
+    report.experiment = Some(exp.id().to_string());
+    report.dataset = dataset.publish().map_err(|source| PipelineError::Publish {
+        experiment: exp.id().to_string(),
+        source,
+    })?;
+    Ok((report, exp))
 }
 
 /// The record a rerun would have, built in memory (for `sdg audit`; nothing is written).

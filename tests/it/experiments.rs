@@ -910,18 +910,21 @@ fn compare_metrics_side_by_side() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_record_does_not_block() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().unwrap();
     let id = "20240101T000000Z-fifo-00000001";
     fs::create_dir(dir.path().join(id)).unwrap();
     let fifo = dir.path().join(id).join("record.json");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("mkfifo unavailable; skipped");
-        return;
-    }
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    let rc = unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) };
+    assert_eq!(rc, 0, "mkfifo: {}", std::io::Error::last_os_error());
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     let store = ExperimentStore::new(dir.path());
     let listing = store.list().unwrap();
     assert!(listing.experiments.is_empty());
+    assert_eq!(listing.warnings.len(), 1, "{:?}", listing.warnings);
     assert!(
         listing.warnings[0].reason.contains("not a regular file"),
         "{:?}",
@@ -929,35 +932,112 @@ fn a_fifo_record_does_not_block() {
     );
     assert!(matches!(
         store.load(id),
-        Err(ExperimentError::Corrupt { .. })
+        Err(ExperimentError::Corrupt { path, .. }) if path == fifo
     ));
 }
 
-#[cfg(unix)]
+/// Root ignores permission bits, so a "read-only" folder proves nothing in CI: these use
+/// failures that bind root too.
 #[test]
-fn read_only_destination_fails_cleanly() {
-    use std::os::unix::fs::PermissionsExt;
+fn a_store_under_a_regular_file_fails_with_not_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, b"a file").unwrap();
+    let store = ExperimentStore::new(blocker.join("experiments"));
+    let err = store
+        .write(&info("people"), SPEC, CODE, &report())
+        .unwrap_err();
+    match &err {
+        ExperimentError::Io { source, .. } => {
+            assert_eq!(source.kind(), std::io::ErrorKind::NotADirectory, "{err:?}")
+        }
+        other => panic!("expected Io, got {other:?}"),
+    }
+    assert_eq!(fs::read(&blocker).unwrap(), b"a file");
+    assert_eq!(entries(dir.path()), vec!["blocker"]);
+}
+
+#[test]
+fn a_dataset_that_cannot_be_kept_fails_the_record_and_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("experiments");
     let store = ExperimentStore::new(&root);
     let good = store.write(&info("people"), SPEC, CODE, &report()).unwrap();
-    fs::set_permissions(&root, fs::Permissions::from_mode(0o555)).unwrap();
-    // Root ignores permission bits: nothing to test there.
-    let probe = root.join("probe");
-    let writable = fs::write(&probe, b"").is_ok();
-    if !writable {
-        let err = store
-            .write(&info("people"), SPEC, CODE, &report())
-            .unwrap_err();
-        assert!(matches!(err, ExperimentError::Io { .. }), "{err:?}");
-        assert!(
-            err.to_string().contains("cannot create the folder"),
-            "{err}"
-        );
-    } else {
-        fs::remove_file(&probe).unwrap();
+    let missing = dir.path().join("missing.csv");
+    let err = store
+        .write_with_dataset(&info("people"), SPEC, CODE, &report(), Some(&missing))
+        .unwrap_err();
+    match &err {
+        ExperimentError::Io { source, .. } => {
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound, "{err:?}")
+        }
+        other => panic!("expected Io, got {other:?}"),
     }
-    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(entries(&root), vec![good.id().to_string()]);
     store.load(good.id()).unwrap().verify_files().unwrap();
+}
+
+#[test]
+fn a_dataset_that_changed_before_it_was_kept_is_refused_as_a_race() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("experiments");
+    let store = ExperimentStore::new(&root);
+    let good = store.write(&info("people"), SPEC, CODE, &report()).unwrap();
+    // `info` records the hash of b"dataset"; the file holds other bytes.
+    let data = dir.path().join("people.csv");
+    fs::write(&data, b"other bytes").unwrap();
+    let err = store
+        .write_with_dataset(&info("people"), SPEC, CODE, &report(), Some(&data))
+        .unwrap_err();
+    match &err {
+        ExperimentError::DatasetChanged {
+            path,
+            expected,
+            actual,
+        } => {
+            assert_eq!(path, &data);
+            assert_eq!(expected, &hash(b"dataset"));
+            assert_eq!(actual, &hash(b"other bytes"));
+        }
+        other => panic!("expected DatasetChanged, got {other:?}"),
+    }
+    assert_eq!(entries(&root), vec![good.id().to_string()]);
+    store.load(good.id()).unwrap().verify_files().unwrap();
+}
+
+#[test]
+fn a_kept_dataset_is_verified_with_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ExperimentStore::new(dir.path().join("experiments"));
+    let data = dir.path().join("people.csv");
+    fs::write(&data, b"dataset").unwrap();
+    let exp = store
+        .write_with_dataset(&info("people"), SPEC, CODE, &report(), Some(&data))
+        .unwrap();
+    assert_eq!(exp.record.dataset_copy.as_deref(), Some("dataset.csv"));
+    let kept = exp.dir.join("dataset.csv");
+    assert_eq!(fs::read(&kept).unwrap(), b"dataset");
+    exp.verify_files().unwrap();
+    // The output is replaced the way a later run replaces it (a new file renamed over it):
+    // the record's bytes stay.
+    let next = dir.path().join("next.csv");
+    fs::write(&next, b"the next run").unwrap();
+    fs::rename(&next, &data).unwrap();
+    exp.verify_files().unwrap();
+    // The kept bytes themselves edited: tampering.
+    force_write(&kept, b"datasex");
+    let err = exp.verify_files().unwrap_err();
+    match &err {
+        ExperimentError::Tampered {
+            file,
+            expected,
+            actual,
+            ..
+        } => {
+            assert_eq!(file, "dataset.csv");
+            assert_eq!(expected, &hash(b"dataset"));
+            assert_eq!(actual, &hash(b"datasex"));
+        }
+        other => panic!("expected Tampered, got {other:?}"),
+    }
 }
