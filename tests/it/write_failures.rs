@@ -151,3 +151,31 @@ fn an_experiments_folder_through_a_regular_file_exits_4_and_keeps_the_previous_d
     assert_eq!(fs::read(p.path("data.parquet")).unwrap(), before_out);
     clean_and_intact(&p);
 }
+
+#[test]
+fn an_out_that_is_a_folder_fails_after_the_record_and_names_the_experiment() {
+    let p = with_previous_run("data.parquet", &[]);
+    fs::create_dir(p.path("taken")).unwrap();
+    fs::write(p.path("taken/keep.txt"), b"mine").unwrap();
+    let before: Vec<String> = entries(&p.experiments());
+    let o = p.run(2, 10, "taken", &[]).output().unwrap();
+    let e = error_of(&o);
+    assert_eq!(e["kind"], "write", "{e}");
+    // The rename over a folder fails only after the record is written: the run is kept, and
+    // the error and hint say where.
+    let after: Vec<String> = entries(&p.experiments());
+    let new: Vec<&String> = after.iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(new.len(), 1, "{after:?}");
+    let message = e["message"].as_str().unwrap();
+    assert!(message.contains(new[0].as_str()), "{message}");
+    let h = hint(&e);
+    assert!(h.contains("names a folder"), "{h}");
+    assert!(h.contains(new[0].as_str()), "{h}");
+    let exp = ExperimentStore::new(p.experiments()).load(new[0]).unwrap();
+    assert_eq!(exp.record.seed, 2);
+    exp.verify_files().unwrap();
+    exp.dataset_file().unwrap();
+    assert_eq!(entries(&p.path("taken")), vec!["keep.txt"]);
+    assert_eq!(fs::read(p.path("taken/keep.txt")).unwrap(), b"mine");
+    clean_and_intact(&p);
+}
