@@ -373,3 +373,76 @@ fn boundary_one_corruption_is_refused_as_bad_column() {
         }
     });
 }
+
+/// The real door (`host::call`) behind the fuzzing module: a run in protocol order hands over
+/// its column from guest memory, and the same frames out of order, or a region past the end of
+/// memory, stop the run with a recorded reason.
+#[test]
+fn boundary_door_takes_frames_in_order_and_refuses_them_out_of_order() {
+    use sdg::sandbox::fuzzing::{FrameOutcome, FuzzDoor, MEMORY_BYTES};
+    use sdg::sandbox::RunLimits;
+    let spec = ColumnSpec {
+        name: "x".into(),
+        dtype: ColumnType::Float64,
+        nullable: false,
+        categories: vec![],
+        unit: None,
+    };
+    let values: Vec<u8> = [1.5f64, -2.0, 3.25]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let column = |at: usize| {
+        format!(
+            r#"{{"op":"column","index":0,"name":"x","dtype":"float64","len":3,"null_count":0,"values":[{at},24],"validity":null,"offsets":null}}"#
+        )
+    };
+    let frames = [
+        r#"{"op":"hello","protocol":1}"#.to_string(),
+        r#"{"op":"code"}"#.to_string(),
+        r#"{"op":"begin"}"#.to_string(),
+        column(1024),
+        r#"{"op":"done","columns":1}"#.to_string(),
+    ];
+    let limits = RunLimits::default();
+    let mut door = FuzzDoor::new(std::slice::from_ref(&spec), 3, &limits).unwrap();
+    door.write(1024, &values);
+    for f in &frames {
+        let out = door.send(40_000, f.as_bytes());
+        assert!(matches!(out, FrameOutcome::Accepted), "{f}: {out:?}");
+    }
+    assert!(door.finished());
+    assert_eq!(door.columns().len(), 1);
+    assert_eq!(door.columns()[0].values.as_slice(), &values[..]);
+
+    // Every frame sent one step early is refused, with a reason.
+    for skip in 0..frames.len() - 1 {
+        let mut door = FuzzDoor::new(std::slice::from_ref(&spec), 3, &limits).unwrap();
+        door.write(1024, &values);
+        for f in &frames[..skip] {
+            assert!(matches!(
+                door.send(40_000, f.as_bytes()),
+                FrameOutcome::Accepted
+            ));
+        }
+        let early = &frames[skip + 1];
+        let out = door.send(40_000, early.as_bytes());
+        assert!(
+            matches!(out, FrameOutcome::Stopped(Some(_))),
+            "{early} after {skip} frames: {out:?}"
+        );
+        assert!(!door.finished());
+    }
+
+    // A column whose region ends past linear memory is refused.
+    let mut door = FuzzDoor::new(std::slice::from_ref(&spec), 3, &limits).unwrap();
+    for f in &frames[..3] {
+        assert!(matches!(
+            door.send(40_000, f.as_bytes()),
+            FrameOutcome::Accepted
+        ));
+    }
+    let out = door.send(40_000, column(MEMORY_BYTES - 16).as_bytes());
+    assert!(matches!(out, FrameOutcome::Stopped(Some(_))), "{out:?}");
+    assert!(door.columns().is_empty());
+}
