@@ -10,6 +10,7 @@
 #![no_main]
 
 #[path = "../invariants.rs"]
+#[allow(dead_code)] // `well_formed` is column_build's oracle
 mod invariants;
 
 use arbitrary::Arbitrary;
