@@ -22,6 +22,8 @@ mod clock;
 mod door;
 mod engine;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod limits;
 mod protocol;
 mod run;

@@ -13,8 +13,8 @@
 //!   clamped to [0.01, 0.15] (so it only says "p ≤ 1%" or "p ≥ 15%" outside).
 
 use super::error::{check_finite, check_len, StatsError, StatsResult};
+use super::ndtr::erfc;
 use super::regression::mean;
-use statrs::function::erf::erfc;
 
 /// Which family is fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,9 +12,10 @@
 
 use super::distributions::t_two_sided_p;
 use super::error::{check_finite, check_len, StatsError, StatsResult};
+use super::ndtr::erfc;
 use super::regression::{comoments, mean};
 use statrs::function::beta::beta_reg;
-use statrs::function::erf::{erfc, erfc_inv};
+use statrs::function::erf::erfc_inv;
 
 /// A correlation coefficient with its two-sided p-value.
 #[derive(Debug, Clone, Copy, PartialEq)]

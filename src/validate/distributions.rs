@@ -15,13 +15,15 @@
 //! | `binomial` | `n` (integer ≥ 1), `p` in \[0,1\] | `binom(n, p)` |
 //! | `geometric` | `p` in (0,1] — trials up to and including the first success, support {1,2,…} | `geom(p)` |
 //!
-//! CDFs use statrs' special functions (erfc, regularised incomplete gamma and
-//! beta); simple closed forms (uniform, exponential via `expm1`) are inline.
+//! The normal and lognormal CDFs use scipy's `ndtr` (Cephes, ported in
+//! [`super::ndtr`]); gamma, chi2 and Poisson use the incomplete gamma ported from
+//! Cephes in [`super::gamma_inc`]; beta, t and binomial use statrs' regularised
+//! incomplete beta through [`beta_reg`], which mends its end point; simple
+//! closed forms (uniform, exponential via `expm1`) are inline.
 
 use super::error::{StatsError, StatsResult};
-use statrs::function::beta::beta_reg;
-use statrs::function::erf::erfc;
-use statrs::function::gamma::{gamma_lr, ln_gamma};
+use super::gamma_inc::{gamma_p, gamma_q};
+use statrs::function::gamma::ln_gamma;
 use std::collections::BTreeMap;
 
 /// A continuous reference distribution.
@@ -267,7 +269,7 @@ impl Dist {
 }
 
 fn norm_cdf(z: f64) -> f64 {
-    0.5 * erfc(-z / std::f64::consts::SQRT_2)
+    super::ndtr::ndtr(z)
 }
 
 impl Continuous {
@@ -294,7 +296,7 @@ impl Continuous {
                 if x <= 0.0 {
                     0.0
                 } else {
-                    gamma_lr(shape, x / scale)
+                    gamma_p(shape, x / scale)
                 }
             }
             Continuous::Beta { a, b } => {
@@ -311,10 +313,21 @@ impl Continuous {
                 if x <= 0.0 {
                     0.0
                 } else {
-                    gamma_lr(df / 2.0, x / 2.0)
+                    gamma_p(df / 2.0, x / 2.0)
                 }
             }
         }
+    }
+}
+
+/// The regularised incomplete beta `I_x(a, b)` (statrs). statrs treats every `x` within
+/// 4 ulps of 1 as 1 (`I_x(0.5, 0.5)` at `x = 1 - 2^-52` is `1 - 9.5e-9`, not 1); there the
+/// exact identity `I_x(a, b) = 1 - I_{1-x}(b, a)` is used instead (`1 - x` is exact).
+pub fn beta_reg(a: f64, b: f64, x: f64) -> f64 {
+    if x > 0.5 && x < 1.0 && 1.0 - x < 8.0 * f64::EPSILON {
+        1.0 - statrs::function::beta::beta_reg(b, a, 1.0 - x)
+    } else {
+        statrs::function::beta::beta_reg(a, b, x)
     }
 }
 
@@ -344,7 +357,7 @@ pub fn chi2_sf(x: f64, df: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
-    statrs::function::gamma::gamma_ur(df / 2.0, x / 2.0)
+    gamma_q(df / 2.0, x / 2.0)
 }
 
 impl Discrete {
@@ -399,7 +412,7 @@ impl Discrete {
             return 1.0;
         }
         match *self {
-            Discrete::Poisson { lambda } => statrs::function::gamma::gamma_lr(k as f64, lambda),
+            Discrete::Poisson { lambda } => gamma_p(k as f64, lambda),
             Discrete::Binomial { n, p } => {
                 if k > n {
                     0.0

@@ -5,6 +5,7 @@
 mod support;
 
 mod author;
+mod boundary_props;
 mod canned;
 mod check;
 mod cli;
