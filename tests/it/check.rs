@@ -594,3 +594,27 @@ cases! {
     huge_concat_then_repeat: body(&["x = ('ab' + 'cd') * 3000000"]), policy() => ["SDG602@5:9"];
     constants_within_bounds_are_fine: body(&["a = 2**63 - 1", "b = 10**9", "c = [0.0] * 1000", "d = 'ab' * 3", "e = 2 ** -5000", "f = pow(2, 10**9, 97)", "g = 1 << 62", "h = 2**9999", "i = 'x' * 10**7", "j = (-1) ** (10**100)"]), policy() => [];
 }
+
+#[test]
+fn deep_nesting_in_a_non_ascii_source_is_an_error_not_a_crash() {
+    // Non-ASCII text switches the identifier normaliser on; the depth limit
+    // must be enforced before it recurses.
+    let src = format!(
+        "# é\ndef generate_data(num_samples, seed):\n    return {}1{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    match check(&src, &policy()) {
+        Err(CheckError::Syntax {
+            line: 3, construct, ..
+        }) => assert_eq!(construct.as_deref(), Some("nesting-depth")),
+        other => panic!("expected nesting-depth error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unparseable_source_with_a_text_finding_reports_the_finding() {
+    // A NUL outside any literal: CPython refuses it, and the named rule says why.
+    let src = body(&["x = \0 1"]);
+    assert_eq!(shorts(&src), ["SDG705@5:9"]);
+}
