@@ -2,7 +2,9 @@
 //! the resolver, and the list of *references* (maximal Name/Attribute chains
 //! and import sites, each with the qualified names it may denote).
 
+use super::attrs::{self, AttrUse};
 use super::lines::LineIndex;
+use super::normalise::NonAscii;
 use super::policy::Policy;
 use super::rule::Rule;
 use super::scope::{getattr_literal, Resolver};
@@ -30,6 +32,10 @@ pub(crate) struct Context<'a> {
     pub policy: &'a Policy,
     pub resolver: Resolver,
     pub refs: Vec<Ref<'a>>,
+    /// Every attribute use, on any receiver (see [`super::attrs`]).
+    pub attrs: Vec<AttrUse>,
+    /// Non-ASCII identifiers as written (the AST holds their NFKC forms).
+    pub non_ascii: &'a [NonAscii],
     calls: HashMap<(u32, u32), &'a ExprCall>,
 }
 
@@ -44,6 +50,7 @@ impl<'a> Context<'a> {
         suite: &'a [Stmt],
         flat: &'a Flat<'a>,
         policy: &'a Policy,
+        non_ascii: &'a [NonAscii],
     ) -> Context<'a> {
         let resolver = Resolver::build(flat);
         let mut calls = HashMap::new();
@@ -94,7 +101,9 @@ impl<'a> Context<'a> {
                 });
             }
         }
+        let attrs = attrs::collect(source, flat, &resolver);
         Context {
+            attrs,
             source,
             index,
             suite,
@@ -102,6 +111,7 @@ impl<'a> Context<'a> {
             policy,
             resolver,
             refs,
+            non_ascii,
             calls,
         }
     }

@@ -6,25 +6,33 @@
 //! one small rule per file under [`rules`] (ruff's model). Each rule has a stable
 //! id (`SDG101`) and kebab name (`forbidden-import`), see [`Rule`].
 //!
+//! Before parsing, the raw text is scanned for characters that make the
+//! reviewer, the parser and the interpreter read different programs (7xx
+//! rules); after parsing, every identifier is NFKC-normalised as CPython does
+//! (`normalise`) so the rules see the names that actually run.
+//!
 //! Entry points: [`check`] and [`render`]. `check` never panics: it runs on a
 //! thread with a large stack (deep ASTs drop recursively) and refuses nesting
 //! deeper than `walk::MAX_DEPTH` (400).
 
+mod attrs;
 mod context;
 mod error;
 mod lines;
 mod names;
+mod normalise;
 mod policy;
 mod render;
 mod rule;
 pub mod rules;
 mod scope;
 mod syntax;
+mod text;
 mod violation;
 mod walk;
 
 pub use error::CheckError;
-pub use names::ALWAYS_FORBIDDEN;
+pub use names::{ALWAYS_FORBIDDEN, FORBIDDEN_BUILTINS};
 pub use policy::Policy;
 pub use render::render;
 pub use rule::Rule;
@@ -68,23 +76,48 @@ pub fn check(source: &str, policy: &Policy) -> Result<Vec<Violation>, CheckError
 /// The check itself, on the current thread.
 fn check_inline(source: &str, policy: &Policy) -> Result<Vec<Violation>, CheckError> {
     let index = lines::LineIndex::new(source);
-    let suite = syntax::parse(source, &index)?;
-    let flat = walk::Flat::build(&suite);
-    if let Some(offset) = flat.too_deep {
-        let (line, column) = index.position(offset);
-        return Err(CheckError::Syntax {
-            line,
-            column,
-            message: format!(
-                "expression or block nesting deeper than {} levels (checker limit); simplify the code",
-                walk::MAX_DEPTH
-            ),
-            construct: Some("nesting-depth".into()),
-        });
-    }
-    let cx = context::Context::new(source, &index, &suite, &flat, policy);
     let mut out = Vec::new();
+    rules::run_text(source, &index, &mut out);
+    let suite = match syntax::parse(source, &index) {
+        Ok(suite) => suite,
+        // The named text findings explain (or are reason enough to refuse)
+        // a source the parser rejects, e.g. one with a NUL or a U+2028.
+        Err(_) if !out.is_empty() => return Ok(sorted(out)),
+        Err(e) => return Err(e),
+    };
+    // Depth is checked on the parsed tree first: the normaliser recurses too.
+    if let Some(offset) = walk::Flat::build(&suite).too_deep {
+        return Err(too_deep(&index, offset));
+    }
+    let (suite, non_ascii) = if source.is_ascii() {
+        (suite, Vec::new())
+    } else {
+        normalise::normalise(source, suite)
+    };
+    let flat = walk::Flat::build(&suite);
+    let cx = context::Context::new(source, &index, &suite, &flat, policy, &non_ascii);
     rules::run_all(&cx, &mut out);
+    Ok(sorted(out))
+}
+
+fn too_deep(
+    index: &lines::LineIndex<'_>,
+    offset: rustpython_parser::text_size::TextSize,
+) -> CheckError {
+    let (line, column) = index.position(offset);
+    CheckError::Syntax {
+        line,
+        column,
+        message: format!(
+            "expression or block nesting deeper than {} levels (checker limit); simplify the code",
+            walk::MAX_DEPTH
+        ),
+        construct: Some("nesting-depth".into()),
+    }
+}
+
+/// Sort by position (then rule id) and drop exact duplicates.
+fn sorted(mut out: Vec<Violation>) -> Vec<Violation> {
     out.sort_by(|a, b| {
         (a.line, a.column, a.end_line, a.end_column, a.rule.id()).cmp(&(
             b.line,
@@ -101,5 +134,5 @@ fn check_inline(source: &str, policy: &Policy) -> Result<Vec<Violation>, CheckEr
             && a.end_line == b.end_line
             && a.end_column == b.end_column
     });
-    Ok(out)
+    out
 }

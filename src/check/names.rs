@@ -114,6 +114,20 @@ pub const ALWAYS_FORBIDDEN: &[&str] = &[
     "IPython",
     "tkinter",
     "turtle",
+    // run code from strings, start debuggers or pagers (issue 10: these hang
+    // off allowed packages as attributes, so they are refused by name too)
+    "pydoc",
+    "doctest",
+    "pdb",
+    "bdb",
+    "cProfile",
+    "profile",
+    "timeit",
+    "unittest",
+    "rlcompleter",
+    "syslog",
+    "readline",
+    "curses",
 ];
 
 /// Submodules of commonly allowed packages that are refused all the same
@@ -126,8 +140,112 @@ pub const FORBIDDEN_SUBMODULES: &[&str] = &[
     "numpy.lib.npyio",
     "numpy.lib.utils",
     "numpy.testing",
+    "numpy.compat",
+    "numpy.conftest",
+    "numpy.doc",
+    "numpy.tests",
     "pandas.io",
+    "pandas.testing",
+    "scipy.io",
+    "scipy.datasets",
+    "scipy.misc",
+    "scipy.LowLevelCallable",
 ];
+
+/// Builtins that run, import or reach code, files, the terminal or the
+/// interpreter. Refused as an attribute name on *any* object (`SDG406`):
+/// a builtins module or dict reached through a library (`m.exec`,
+/// `helper().eval`) is then as dead as the bare name.
+pub const FORBIDDEN_BUILTINS: &[&str] = &[
+    "exec",
+    "eval",
+    "compile",
+    "open",
+    "print",
+    "input",
+    "breakpoint",
+    "globals",
+    "locals",
+    "vars",
+    "dir",
+    "getattr",
+    "setattr",
+    "delattr",
+    "exit",
+    "quit",
+    "help",
+    "copyright",
+    "credits",
+    "license",
+];
+
+/// Reflective accessors and code-object constructors: refused as attribute
+/// names on any object (`SDG406`), e.g. `np.ma.core.operator.attrgetter`.
+pub const REFLECTIVE_ATTRS: &[&str] = &[
+    "attrgetter",
+    "methodcaller",
+    "vformat",
+    "CodeType",
+    "FunctionType",
+    "LambdaType",
+    "runctx",
+    "runeval",
+    "runcall",
+    "run_path",
+    "run_module",
+    "run_docstring_examples",
+    "pipepager",
+    "tempfilepager",
+];
+
+/// Serialisation entry points that execute code on load (pickle, marshal,
+/// `numpy.ma.loads`, ...): refused as attribute names on any object (`SDG406`).
+pub const PICKLE_ATTRS: &[&str] = &["loads", "dumps", "read_pickle"];
+
+/// Last components of [`FORBIDDEN_SUBMODULES`] that are refused as attribute
+/// names on any object (`m.testing`, `m.ctypeslib`, ...), whatever the receiver.
+pub const FORBIDDEN_SUBMODULE_ATTRS: &[&str] = &[
+    "testing",
+    "ctypeslib",
+    "f2py",
+    "distutils",
+    "npyio",
+    "datasets",
+    "LowLevelCallable",
+];
+
+/// Public API of allowed packages whose *name* collides with a forbidden
+/// module (`select`, `signal`): allowed when the attribute (or from-import)
+/// resolves to exactly this qualified name and nothing else.
+pub const PUBLIC_API_EXCEPTIONS: &[&str] = &["numpy.select", "scipy.signal"];
+
+/// Frame, code, traceback, generator/coroutine and closure-cell attributes:
+/// the road from any function or generator to `f_globals` / `f_builtins`.
+pub const INTROSPECTION_ATTRS: &[&str] = &[
+    "f_back",
+    "f_builtins",
+    "f_code",
+    "f_generator",
+    "f_globals",
+    "f_lasti",
+    "f_lineno",
+    "f_locals",
+    "f_trace",
+    "f_trace_lines",
+    "f_trace_opcodes",
+    "cell_contents",
+    "func_closure",
+    "func_code",
+    "func_globals",
+    "im_class",
+    "im_func",
+    "im_self",
+    "mro",
+];
+
+/// Prefixes of generator (`gi_`), coroutine (`cr_`), async generator
+/// (`ag_`), traceback (`tb_`) and code object (`co_`) attributes.
+pub const INTROSPECTION_PREFIXES: &[&str] = &["gi_", "cr_", "ag_", "tb_", "co_"];
 
 /// Network-capable modules, whose *use* is a `network-call`.
 pub const NETWORK: &[&str] = &[
@@ -164,6 +282,17 @@ pub(crate) fn under(qual: &str, entry: &str) -> bool {
 /// First entry of `list` that `qual` is under.
 pub(crate) fn first_under<'l, S: AsRef<str>>(qual: &str, list: &'l [S]) -> Option<&'l str> {
     list.iter().map(AsRef::as_ref).find(|e| under(qual, e))
+}
+
+/// `_x`, `_`, `__x` (but not a dunder `__x__`).
+pub(crate) fn is_private(name: &str) -> bool {
+    name.starts_with('_') && !is_dunder(name)
+}
+
+/// Frame/code/traceback/generator introspection attribute?
+pub(crate) fn is_introspection(name: &str) -> bool {
+    INTROSPECTION_ATTRS.contains(&name)
+        || INTROSPECTION_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 /// `__x__` (at least one char between the double underscores).

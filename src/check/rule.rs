@@ -1,7 +1,8 @@
 //! The [`Rule`] catalogue: stable ids (`SDG101`) and kebab names.
 //!
 //! Ids are grouped: 1xx imports, 2xx module shape, 3xx side effects,
-//! 4xx sandbox escape hatches (always on), 5xx randomness, 6xx behaviour.
+//! 4xx sandbox escape hatches (always on), 5xx randomness, 6xx behaviour,
+//! 7xx source text (what the reviewer reads is what the interpreter runs; always on).
 //! Never renumber a rule: ids are part of the CLI's output contract.
 
 use serde::{Serialize, Serializer};
@@ -28,10 +29,21 @@ pub enum Rule {
     Reflection,
     DunderAccess,
     InteractiveBuiltin,
+    PrivateAttribute,
+    ForbiddenAttribute,
+    IntrospectionAttribute,
     UnseededRng,
     LegacyGlobalRng,
     EntropySource,
     ValidationInGenerator,
+    HugeConstant,
+    NonAsciiIdentifier,
+    ByteOrderMark,
+    BidiControl,
+    InvisibleCharacter,
+    ControlCharacter,
+    AmbiguousLineBreak,
+    CodingCookie,
 }
 
 impl Rule {
@@ -56,10 +68,21 @@ impl Rule {
         Rule::Reflection,
         Rule::DunderAccess,
         Rule::InteractiveBuiltin,
+        Rule::PrivateAttribute,
+        Rule::ForbiddenAttribute,
+        Rule::IntrospectionAttribute,
         Rule::UnseededRng,
         Rule::LegacyGlobalRng,
         Rule::EntropySource,
         Rule::ValidationInGenerator,
+        Rule::HugeConstant,
+        Rule::NonAsciiIdentifier,
+        Rule::ByteOrderMark,
+        Rule::BidiControl,
+        Rule::InvisibleCharacter,
+        Rule::ControlCharacter,
+        Rule::AmbiguousLineBreak,
+        Rule::CodingCookie,
     ];
 
     /// Stable id, e.g. `"SDG101"`.
@@ -101,10 +124,21 @@ impl Rule {
             Rule::Reflection => ("SDG402", "reflection"),
             Rule::DunderAccess => ("SDG403", "dunder-access"),
             Rule::InteractiveBuiltin => ("SDG404", "interactive-builtin"),
+            Rule::PrivateAttribute => ("SDG405", "private-attribute"),
+            Rule::ForbiddenAttribute => ("SDG406", "forbidden-attribute"),
+            Rule::IntrospectionAttribute => ("SDG407", "introspection-attribute"),
             Rule::UnseededRng => ("SDG501", "unseeded-rng"),
             Rule::LegacyGlobalRng => ("SDG502", "legacy-global-rng"),
             Rule::EntropySource => ("SDG503", "entropy-source"),
             Rule::ValidationInGenerator => ("SDG601", "validation-in-generator"),
+            Rule::HugeConstant => ("SDG602", "huge-constant"),
+            Rule::NonAsciiIdentifier => ("SDG701", "non-ascii-identifier"),
+            Rule::ByteOrderMark => ("SDG702", "byte-order-mark"),
+            Rule::BidiControl => ("SDG703", "bidi-control"),
+            Rule::InvisibleCharacter => ("SDG704", "invisible-character"),
+            Rule::ControlCharacter => ("SDG705", "control-character"),
+            Rule::AmbiguousLineBreak => ("SDG706", "ambiguous-line-break"),
+            Rule::CodingCookie => ("SDG707", "coding-cookie"),
         }
     }
 }

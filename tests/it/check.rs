@@ -79,7 +79,7 @@ cases! {
 // ---------------------------------------------------------------- imports
 cases! {
     import_os: format!("import os\n{}", &body(&[])[..]), policy() => ["SDG101@1:8"];
-    import_socket: "import socket\nimport numpy as np\n\ndef generate_data(num_samples, seed):\n    s = socket.socket()\n    return np.random.default_rng(seed).random(num_samples)\n", policy() => ["SDG101@1:8", "SDG304@5:9"];
+    import_socket: "import socket\nimport numpy as np\n\ndef generate_data(num_samples, seed):\n    s = socket.socket()\n    return np.random.default_rng(seed).random(num_samples)\n", policy() => ["SDG101@1:8", "SDG304@5:9", "SDG406@5:16"];
     import_dotted_alias: "import os.path as p\n", policy() => ["SDG201@1:1", "SDG101@1:8"];
     from_forbidden: "from subprocess import run\n", policy() => ["SDG201@1:1", "SDG101@1:24"];
     import_random: "import random\n", policy() => ["SDG201@1:1", "SDG102@1:8"];
@@ -164,7 +164,7 @@ cases! {
     exec_call: body(&["exec('import os')"]), policy() => ["SDG401@5:5"];
     eval_alias: body(&["e = eval", "e('1')"]), policy() => ["SDG401@5:9", "SDG401@6:5"];
     compile_even_with_flags_off: body(&["compile('1', 'x', 'eval')"]), Policy { no_file_io: false, no_printing: false, no_plotting: false, no_network_calls: false, no_global_state: false, no_recursion: false, seeded_rng: false, no_validation: false, ..policy() } => ["SDG401@5:5"];
-    builtins_module_exec: "import builtins\n\ndef generate_data(num_samples, seed):\n    builtins.exec('1')\n    return 0\n", policy() => ["SDG101@1:8", "SDG401@4:5"];
+    builtins_module_exec: "import builtins\n\ndef generate_data(num_samples, seed):\n    builtins.exec('1')\n    return 0\n", policy() => ["SDG101@1:8", "SDG401@4:5", "SDG406@4:14"];
     class_mro_comprehension: body(&["x = [c for c in ().__class__.__mro__]"]), policy() => ["SDG403@5:21", "SDG403@5:21"];
     subclasses_chain: body(&["x = object.__subclasses__()"]), policy() => ["SDG402@5:9", "SDG403@5:9"];
     dunder_names: body(&["b = __builtins__", "s = __spec__"]), policy() => ["SDG403@5:9", "SDG403@6:9"];
@@ -218,7 +218,7 @@ cases! {
     eval_in_lambda_in_comprehension: body(&["fs = [lambda: eval(s) for s in ('1',)]"]), policy() => ["SDG401@5:19"];
     save_via_parameter: format!("{}def helper(m):\n    m.save('f', 1)\n", body(&["helper(np)"])), policy() => ["SDG301@8:5"];
     save_via_dict: body(&["d = {'f': np}", "d['f'].savez('f', 1)"]), policy() => ["SDG301@6:5"];
-    pandas_eval: "import numpy as np\nimport pandas as pd\n\ndef generate_data(num_samples, seed):\n    return pd.eval('1 + 1')\n", with_imports(&["pandas"]) => ["SDG401@5:12"];
+    pandas_eval: "import numpy as np\nimport pandas as pd\n\ndef generate_data(num_samples, seed):\n    return pd.eval('1 + 1')\n", with_imports(&["pandas"]) => ["SDG401@5:12", "SDG406@5:15"];
     numpy_global_settings: body(&["np.seterr(all='ignore')", "np.set_printoptions(precision=3)"]), policy() => ["SDG305@5:5", "SDG305@6:5"];
     numpy_show_config: body(&["np.show_config()"]), policy() => ["SDG302@5:5"];
     seed_laundered_through_lambda: body(&["make = lambda seed: np.random.default_rng(seed)", "r = make(0)"]), policy() => ["SDG501@6:9"];
@@ -308,7 +308,7 @@ fn non_ascii_columns_are_chars() {
 fn crlf_and_cr_line_endings() {
     let src =
         "import os\r\ndef generate_data(num_samples, seed):\r    print(1)\r\n    return 0\r\n";
-    assert_eq!(shorts(src), ["SDG101@1:8", "SDG302@3:5"]);
+    assert_eq!(shorts(src), ["SDG101@1:8", "SDG706@2:38", "SDG302@3:5"]);
 }
 
 #[test]
@@ -476,4 +476,145 @@ fn realistic_llm_output_with_main_block() {
             "SDG501@42:11"
         ]
     );
+}
+
+// ---------------------------------------------------------------- hole 1: unicode (issue 10)
+// CPython NFKC-normalises identifiers (PEP 3131): verified with python3.11,
+// e.g. `ｅｘｅｃ('x=1')` runs `exec`, `import ｏｓ` imports `os`, `f(ｓｅｅｄ=1)`
+// passes `seed`. The checker normalises first, so the real rule fires, and
+// refuses the non-ASCII spelling itself (SDG701).
+cases! {
+    unicode_fullwidth_exec: body(&["ｅｘｅｃ('import os')"]), policy() => ["SDG401@5:5", "SDG701@5:5"];
+    unicode_math_bold_eval: body(&["x = 𝐞𝐯𝐚𝐥('1')"]), policy() => ["SDG401@5:9", "SDG701@5:9"];
+    unicode_fullwidth_open: body(&["d = ｏｐｅｎ('/etc/passwd')"]), policy() => ["SDG301@5:9", "SDG701@5:9"];
+    unicode_monospace_print: body(&["𝚙𝚛𝚒𝚗𝚝(1)"]), policy() => ["SDG302@5:5", "SDG701@5:5"];
+    unicode_dunder_builtins: body(&["b = __𝚋𝚞𝚒𝚕𝚝𝚒𝚗𝚜__"]), policy() => ["SDG403@5:9", "SDG701@5:9"];
+    unicode_import_os: format!("import ｏｓ\n{}", body(&[])), policy() => ["SDG101@1:8", "SDG701@1:8"];
+    unicode_from_numpy_import_save: format!("from numpy import ｓａｖｅ\n{}", body(&["ｓａｖｅ('f', 1)"])), policy() => ["SDG701@1:19", "SDG301@6:5", "SDG701@6:5"];
+    unicode_attribute_save: body(&["np.ｓａｖｅ('f', 1)"]), policy() => ["SDG301@5:5", "SDG701@5:8"];
+    unicode_alias: "import numpy as ｎｐ\n\ndef generate_data(num_samples, seed):\n    ｎｐ.save('f', 1)\n    return 0\n", policy() => ["SDG701@1:17", "SDG701@4:5", "SDG301@4:5"];
+    unicode_keyword_argument: body(&["x = rng.normal(ｓｃａｌｅ=2.0)"]), policy() => ["SDG701@5:20"];
+    unicode_function_name_is_the_generator: "import numpy as np\n\ndef ｇｅｎｅｒａｔｅ_ｄａｔａ(num_samples, seed):\n    return np.random.default_rng(seed).random(num_samples)\n", policy() => ["SDG701@3:5"];
+    unicode_param_name_is_seed: "import numpy as np\n\ndef generate_data(num_samples, ｓｅｅｄ):\n    return np.random.default_rng(seed).random(num_samples)\n", policy() => ["SDG701@3:32"];
+    unicode_getattr_dunder_attribute: body(&["c = rng.__𝕔𝕝𝕒𝕤𝕤__"]), policy() => ["SDG403@5:9", "SDG701@5:13"];
+    unicode_ligature_and_greek: body(&["ﬁle = 1", "μ = 0.5"]), policy() => ["SDG701@5:5", "SDG701@6:5"];
+    unicode_in_strings_and_comments_is_fine: body(&["label = 'naïve 日本語 μ'  # é"]), policy() => [];
+}
+
+// ---------------------------------------------------------------- hole 1: what reviewer and interpreter read differently
+cases! {
+    bom_at_start: format!("\u{feff}{}", body(&[])), policy() => ["SDG702@1:1"];
+    bidi_in_comment: body(&["x = 1  # \u{202e} } ;esle"]), policy() => ["SDG703@5:14"];
+    bidi_isolates_in_string: body(&["s = '\u{2066}abc\u{2069}'"]), policy() => ["SDG703@5:10", "SDG703@5:14"];
+    zero_width_in_string: body(&["s = 'a\u{200b}b'"]), policy() => ["SDG704@5:11"];
+    variation_selector_in_comment: body(&["x = 1  # \u{fe0f}"]), policy() => ["SDG704@5:14"];
+    bom_in_the_middle: body(&["x = '\u{feff}'"]), policy() => ["SDG704@5:10"];
+    nul_in_comment: body(&["x = 1  # \0"]), policy() => ["SDG705@5:14"];
+    escape_sequence_in_comment: body(&["x = 1  # \x1b[2K\x1b[1A"]), policy() => ["SDG705@5:14", "SDG705@5:18"];
+    c1_csi_and_del_in_string: body(&["s = '\u{9b}31m\u{7f}'"]), policy() => ["SDG705@5:10", "SDG705@5:14"];
+    lone_carriage_return_hides_a_line: body(&["x = 1\r    print(2)"]), policy() => ["SDG706@5:10", "SDG302@6:5"];
+    line_separator_in_string: body(&["s = 'a\u{2028}b'"]), policy() => ["SDG706@5:11"];
+    next_line_in_code: body(&["x = 1\u{85}y = 2"]), policy() => ["SDG706@5:10"];
+    coding_cookie_latin1: format!("# -*- coding: latin-1 -*-\n{}", body(&[])), policy() => ["SDG707@1:15"];
+    coding_cookie_on_line_two: format!("#!/usr/bin/env python\n# vim: set fileencoding=utf-7 :\n{}", body(&[])), policy() => ["SDG707@2:25"];
+    coding_cookie_utf8_is_fine: format!("# -*- coding: utf-8 -*-\n{}", body(&[])), policy() => [];
+    tab_and_form_feed_are_fine: format!("{}\x0c\n", body(&["x = 1\t# tab"])), policy() => [];
+}
+
+#[test]
+fn every_bidi_control_is_refused_in_a_comment() {
+    let controls = [
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+    ];
+    for c in controls {
+        let src = body(&[&format!("x = 1  # {c}")]);
+        assert_eq!(shorts(&src), ["SDG703@5:14"], "U+{:04X}", c as u32);
+    }
+}
+
+#[test]
+fn every_c0_control_but_tab_lf_cr_ff_is_refused_in_a_string() {
+    for b in 0u8..0x20 {
+        let c = char::from(b);
+        if matches!(c, '\t' | '\n' | '\r' | '\x0c') {
+            continue;
+        }
+        let src = body(&[&format!("s = 'a{c}'")]);
+        assert_eq!(shorts(&src), ["SDG705@5:11"], "control 0x{b:02x}");
+    }
+}
+
+// ---------------------------------------------------------------- hole 2: forbidden things hanging off allowed packages
+cases! {
+    npyio_os_through_a_parameter: format!("{}def helper(m):\n    return m.lib.npyio.os\n", body(&["helper(np)"])), policy() => ["SDG406@8:18", "SDG406@8:24"];
+    testing_sys_through_a_parameter: format!("{}def helper(m):\n    return m.testing.sys.modules\n", body(&["helper(np)"])), policy() => ["SDG406@8:14", "SDG406@8:22"];
+    numpy_testing_resolved_is_sdg101: body(&["m = np.testing.sys.modules"]), policy() => ["SDG101@5:9", "SDG601@5:9"];
+    ma_core_pickle_loads: body(&["x = np.ma.core.pickle.loads(b'')"]), policy() => ["SDG406@5:20", "SDG406@5:27"];
+    ma_loads: body(&["x = np.ma.loads(b'')"]), policy() => ["SDG406@5:15"];
+    random_private_pickle: body(&["p = np.random._pickle"]), policy() => ["SDG502@5:9", "SDG405@5:19"];
+    private_core_module: body(&["u = np._core.umath"]), policy() => ["SDG405@5:12"];
+    private_core_from_import: "from numpy import _core\nfrom numpy._core import umath\n\ndef generate_data(num_samples, seed):\n    return 0\n", policy() => ["SDG405@1:19", "SDG405@2:25"];
+    member_named_like_forbidden_module: "from numpy.ma.core import pickle\n\ndef generate_data(num_samples, seed):\n    return 0\n", policy() => ["SDG406@1:27"];
+    builtins_object_from_a_helper: format!("{}def helper():\n    return 0\n", body(&["b = helper()", "b.exec('1')", "f = b.eval", "g = (b).compile"])), policy() => ["SDG406@6:7", "SDG406@7:11", "SDG406@8:13"];
+    builtins_dict_subscript_attr: body(&["d = {'b': rng}", "d['b'].open('x')", "d['b'].print(1)"]), policy() => ["SDG406@6:12", "SDG406@7:12"];
+    walrus_and_unpacking_receivers: body(&["(m := make()).npyio", "a, b = make(), make()", "b.ctypeslib"]), policy() => ["SDG406@5:19", "SDG406@7:7"];
+    walrus_and_unpacking_resolved_are_sdg101: body(&["(m := np.lib).npyio", "a, b = np, np", "b.ctypeslib"]), policy() => ["SDG101@5:5", "SDG301@5:5", "SDG101@7:5"];
+    operator_attrgetter_through_numpy: body(&["g = np.ma.core.operator.attrgetter('lib')"]), policy() => ["SDG406@5:29"];
+    generator_frame_globals: body(&["g = (i for i in range(1))", "h = g.gi_frame.f_back.f_globals"]), policy() => ["SDG407@6:11", "SDG407@6:20", "SDG407@6:27"];
+    traceback_frame: body(&["try:", "    x = 1 / 0", "except ZeroDivisionError as e:", "    fr = e.__traceback__.tb_frame"]), policy() => ["SDG403@8:14", "SDG407@8:30"];
+    code_object_and_cells: body(&["f = lambda: rng", "c = f.co_consts", "k = c.cell_contents"]), policy() => ["SDG407@6:11", "SDG407@7:11"];
+    array_ctypes: body(&["a = np.zeros(3)", "p = a.ctypes.data"]), policy() => ["SDG406@6:11"];
+    array_dump_dumps_tofile: body(&["a = np.zeros(3)", "a.dump('x')", "b = a.dumps()", "a.tofile('y')"]), policy() => ["SDG301@6:5", "SDG406@7:11", "SDG301@8:5"];
+    frame_info_prints: body(&["table = make()", "table.info()", "np.info(np.sum)"]), policy() => ["SDG302@6:5", "SDG302@7:5"];
+    dataframe_query_and_eval: body(&["table = make()", "t = table.query('a > 1')", "u = table.eval('a + 1')"]), policy() => ["SDG401@6:9", "SDG406@7:15"];
+    pandas_read_pickle_on_anything: body(&["m = make()", "x = m.read_pickle('f')"]), policy() => ["SDG301@6:9", "SDG406@6:11"];
+    scipy_io_and_datasets: "import numpy as np\nimport scipy.io\nfrom scipy import datasets\n\ndef generate_data(num_samples, seed):\n    return 0\n", with_imports(&["scipy"]) => ["SDG101@2:8", "SDG101@3:19"];
+    getattr_literal_forbidden_and_private: body(&["o = getattr(rng, 'os')", "p = getattr(rng, '_bit_generator')"]), policy() => ["SDG406@5:22", "SDG405@6:22"];
+    match_class_pattern_attributes: body(&["match np:", "    case object(_core=c, os=o):", "        pass"]), policy() => ["SDG405@6:21", "SDG406@6:30"];
+    format_string_field_access: body(&["g = (i for i in range(1))", "s = '{0.gi_frame}'.format(g)", "t = '{0[k]}'.format({'k': 1})"]), policy() => ["SDG402@6:9", "SDG402@7:9"];
+    format_on_a_computed_string: body(&["fmt = '{0.' + 'gi_frame}'", "s = fmt.format(1)", "t = str.format('{}', 1)"]), policy() => ["SDG402@6:9", "SDG402@7:9"];
+    contract_forbidden_name_as_attribute: body(&["m = make()", "x = m.linalg"]), Policy { forbidden_imports: vec!["linalg".into()], ..policy() } => ["SDG406@6:11"];
+    public_select_and_signal_stay_clean: "import numpy as np\nfrom scipy import signal\n\ndef generate_data(num_samples, seed):\n    x = np.random.default_rng(seed).random(num_samples)\n    return np.select([x < 0.5], [x], 0.0), signal.lfilter([1.0], [1.0, -0.5], x)\n", with_imports(&["scipy"]) => [];
+    select_on_an_unknown_receiver_is_refused: format!("{}def helper(m):\n    return m.select\n", body(&["helper(np)"])), policy() => ["SDG406@8:14"];
+    clean_numpy_tour: fixture("numpy_tour.py"), with_imports(&["pandas", "scipy"]) => [];
+}
+
+// ---------------------------------------------------------------- hole 4 (checker half): absurd constant arithmetic
+cases! {
+    huge_power_at_top_level: format!("BIG = 10**10**8\n{}", body(&[])), policy() => ["SDG602@1:7"];
+    huge_power_in_default: format!("{}def helper(x=2**100000):\n    return x\n", body(&[])), policy() => ["SDG602@6:14"];
+    huge_string_repetition: body(&["s = 'x' * 10**8"]), policy() => ["SDG602@5:9"];
+    huge_list_repetition_by_shift: body(&["s = [0] * (1 << 40)"]), policy() => ["SDG602@5:9"];
+    huge_builtin_pow: body(&["x = pow(10, 10**6)"]), policy() => ["SDG602@5:9"];
+    huge_negated_power: body(&["x = -(7 ** 5000)"]), policy() => ["SDG602@5:11"];
+    huge_through_a_module_constant: format!("N = 10**8\n{}", body(&["y = 7 ** N"])), policy() => ["SDG602@6:9"];
+    huge_nested_tower: body(&["x = (2**64) ** (2**64)"]), policy() => ["SDG602@5:9"];
+    huge_shift: body(&["x = 1 << 10001"]), policy() => ["SDG602@5:9"];
+    huge_concat_then_repeat: body(&["x = ('ab' + 'cd') * 3000000"]), policy() => ["SDG602@5:9"];
+    constants_within_bounds_are_fine: body(&["a = 2**63 - 1", "b = 10**9", "c = [0.0] * 1000", "d = 'ab' * 3", "e = 2 ** -5000", "f = pow(2, 10**9, 97)", "g = 1 << 62", "h = 2**9999", "i = 'x' * 10**7", "j = (-1) ** (10**100)"]), policy() => [];
+}
+
+#[test]
+fn deep_nesting_in_a_non_ascii_source_is_an_error_not_a_crash() {
+    // Non-ASCII text switches the identifier normaliser on; the depth limit
+    // must be enforced before it recurses.
+    let src = format!(
+        "# é\ndef generate_data(num_samples, seed):\n    return {}1{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    match check(&src, &policy()) {
+        Err(CheckError::Syntax {
+            line: 3, construct, ..
+        }) => assert_eq!(construct.as_deref(), Some("nesting-depth")),
+        other => panic!("expected nesting-depth error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unparseable_source_with_a_text_finding_reports_the_finding() {
+    // A NUL outside any literal: CPython refuses it, and the named rule says why.
+    let src = body(&["x = \0 1"]);
+    assert_eq!(shorts(&src), ["SDG705@5:9"]);
 }

@@ -6,7 +6,8 @@
 //! on *any* object (`arr.tofile`, `df.to_csv`, `x.dump`, `m.save`): we cannot know the
 //! receiver's type, and these names have no pure use worth the risk
 //! (documented false-positive policy: `df.to_json()` returning a string is
-//! refused too). `open` is refused whatever `no_file_io` says.
+//! refused too), and any `read_*` (pandas' readers). `open` is refused
+//! whatever `no_file_io` says.
 //!
 //! ```python
 //! np.save("x.npy", x)     # SDG301
@@ -85,6 +86,22 @@ const METHODS: &[&str] = &[
     "write_bytes",
     "read_text",
     "read_bytes",
+    "fromregex",
+    "fromtextfile",
+    "recfromtxt",
+    "recfromcsv",
+    "open_memmap",
+    "DataSource",
+    "save_npz",
+    "load_npz",
+    "loadmat",
+    "savemat",
+    "whosmat",
+    "mmread",
+    "mmwrite",
+    "HDFStore",
+    "ExcelWriter",
+    "ExcelFile",
 ];
 
 /// Why `r` is file I/O, if it is (`all`: whole list, else only `open`).
@@ -101,7 +118,12 @@ pub(crate) fn file_io_reason(r: &Ref<'_>, all: bool) -> Option<String> {
     if let Some(q) = r.quals.iter().find(|q| q.starts_with("pandas.read_")) {
         return Some(format!("`{q}` reads files"));
     }
-    super::chain_attr(r, METHODS).map(|a| format!("`.{a}(...)` writes or reads files"))
+    if let Some(a) = super::chain_attr(r, METHODS) {
+        return Some(format!("`.{a}(...)` writes or reads files"));
+    }
+    // pandas' readers (`read_csv`, `read_pickle`, `read_parquet`, ...) on any receiver.
+    super::chain_attr_where(r, |a| a.starts_with("read_"))
+        .map(|a| format!("`.{a}(...)` reads files"))
 }
 
 pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Violation>) {

@@ -3,25 +3,37 @@
 //! the 4xx escape-hatch rules and the import/shape rules always run.
 
 use super::context::{Context, Ref};
+use super::lines::LineIndex;
 use super::names::under;
 use super::violation::Violation;
 use rustpython_parser::ast::{Expr, Ranged};
 use rustpython_parser::text_size::{TextRange, TextSize};
 
+pub mod ambiguous_line_break;
+pub mod bidi_control;
+pub mod byte_order_mark;
 pub mod class_definition;
+pub mod coding_cookie;
+pub mod control_character;
 pub mod dunder_access;
 pub mod dynamic_code;
 pub mod dynamic_import;
 pub mod entropy_source;
 pub mod file_io;
+pub mod forbidden_attribute;
 pub mod forbidden_import;
 pub mod global_state;
+pub mod huge_constant;
 pub mod interactive_builtin;
+pub mod introspection_attribute;
+pub mod invisible_character;
 pub mod legacy_global_rng;
 pub mod missing_function;
 pub mod network_call;
+pub mod non_ascii_identifier;
 pub mod plotting;
 pub mod printing;
+pub mod private_attribute;
 pub mod recursion;
 pub mod reflection;
 pub mod relative_import;
@@ -31,6 +43,16 @@ pub mod unlisted_import;
 pub mod unseeded_rng;
 pub mod validation_in_generator;
 pub mod wrong_signature;
+
+/// The raw-text rules (7xx, always on), run before parsing.
+pub(crate) fn run_text(source: &str, index: &LineIndex<'_>, out: &mut Vec<Violation>) {
+    byte_order_mark::run(source, index, out);
+    bidi_control::run(source, index, out);
+    invisible_character::run(source, index, out);
+    control_character::run(source, index, out);
+    ambiguous_line_break::run(source, index, out);
+    coding_cookie::run(source, index, out);
+}
 
 pub(crate) fn run_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
     let p = cx.policy;
@@ -64,6 +86,11 @@ pub(crate) fn run_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
     reflection::run(cx, out);
     dunder_access::run(cx, out);
     interactive_builtin::run(cx, out);
+    private_attribute::run(cx, out);
+    forbidden_attribute::run(cx, out);
+    introspection_attribute::run(cx, out);
+    non_ascii_identifier::run(cx, out);
+    huge_constant::run(cx, out);
     if p.seeded_rng {
         unseeded_rng::run(cx, out);
         legacy_global_rng::run(cx, out);
@@ -94,6 +121,11 @@ pub(crate) fn ref_exact<'r>(r: &'r Ref<'_>, list: &[&str]) -> Option<&'r str> {
 /// (`df.plot.scatter` has `scatter` and `plot`; `getattr(df, "to_csv")` has
 /// `to_csv`).
 pub(crate) fn chain_attr<'a>(r: &Ref<'a>, names: &[&str]) -> Option<&'a str> {
+    chain_attr_where(r, |a| names.contains(&a))
+}
+
+/// First attribute name along a reference's chain that satisfies `pred`.
+pub(crate) fn chain_attr_where<'a>(r: &Ref<'a>, pred: impl Fn(&str) -> bool) -> Option<&'a str> {
     let mut cur = r.expr?;
     for _ in 0..10_000 {
         let (attr, next) = match cur {
@@ -104,7 +136,7 @@ pub(crate) fn chain_attr<'a>(r: &Ref<'a>, names: &[&str]) -> Option<&'a str> {
             },
             _ => return None,
         };
-        if let Some(a) = attr.filter(|a| names.contains(a)) {
+        if let Some(a) = attr.filter(|a| pred(a)) {
             return Some(a);
         }
         cur = next;

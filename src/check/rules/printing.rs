@@ -3,7 +3,8 @@
 //! Why: generator output is the returned data; stray output pollutes the
 //! host's channel to the sandbox and leaks data into logs. Covers `print`,
 //! `pprint`, `sys.stdout`/`sys.stderr`, `logging.*`, `warnings.warn`,
-//! IPython's `display`. Decision: `logging` lives here (not in
+//! IPython's `display`, and printing methods on any receiver (`df.info()`,
+//! `.show_config()`, `.show_versions()`, `.describe_option()`, ...). Decision: `logging` lives here (not in
 //! `ALWAYS_FORBIDDEN`); when `no_printing` is off, `validation-in-generator`
 //! reports logging instead.
 //!
@@ -32,15 +33,45 @@ pub(crate) const QUALS: &[&str] = &[
     "IPython.display",
 ];
 
+/// Methods and modules that print, as attributes of any receiver (`df.info()` prints a summary,
+/// `np.show_config()`, `pd.show_versions()`, `pd.describe_option()`).
+const METHODS: &[&str] = &[
+    "info",
+    "show_config",
+    "show_runtime",
+    "show_versions",
+    "describe_option",
+    "lookfor",
+    "disp",
+    "pprint",
+    "display",
+    "stdout",
+    "stderr",
+    "logging",
+    "warnings",
+    "traceback",
+    "warn",
+    "showwarning",
+    "print_exc",
+    "print_exception",
+    "print_stack",
+    "print_tb",
+];
+
 pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Violation>) {
     for r in cx.refs.iter().filter(|r| !r.import) {
-        if let Some(q) = super::ref_under(r, QUALS) {
-            out.push(cx.violation(
-                Rule::Printing,
-                r.range,
-                format!("`{q}` prints or logs"),
-                "remove it; return the data instead of printing it",
-            ));
-        }
+        let msg = if let Some(q) = super::ref_under(r, QUALS) {
+            format!("`{q}` prints or logs")
+        } else if let Some(a) = super::chain_attr(r, METHODS) {
+            format!("`.{a}(...)` prints")
+        } else {
+            continue;
+        };
+        out.push(cx.violation(
+            Rule::Printing,
+            r.range,
+            msg,
+            "remove it; return the data instead of printing it",
+        ));
     }
 }

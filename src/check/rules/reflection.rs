@@ -5,7 +5,11 @@
 //! literal attribute name (a literal `getattr(np, "save")` is resolved like
 //! `np.save` and judged by the other rules; a dunder literal is `SDG403`);
 //! three-argument `type(name, bases, dict)` (class creation);
-//! `operator.attrgetter`/`methodcaller`.
+//! `operator.attrgetter`/`methodcaller`; `str.format` field access:
+//! `.format`/`.format_map` on anything but a string literal (the format string
+//! could be built to reach attributes), and a literal whose replacement fields
+//! reach attributes or items (`"{0.gi_frame}".format(g)`, `"{0[k]}"`; a
+//! field with `__` is `SDG403`).
 //!
 //! ```python
 //! getattr(np, "sa" + "ve")   # SDG402
@@ -14,7 +18,7 @@
 use super::super::context::Context;
 use super::super::rule::Rule;
 use super::super::violation::Violation;
-use rustpython_parser::ast::{Constant, Expr};
+use rustpython_parser::ast::{Constant, Expr, Ranged};
 
 const ALWAYS: &[&str] = &[
     "globals",
@@ -29,6 +33,7 @@ const ALWAYS: &[&str] = &[
 ];
 
 pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    format_calls(cx, out);
     for r in cx.refs.iter().filter(|r| !r.import) {
         let call = cx.call_with_func(r.range);
         let msg = if let Some(q) = super::ref_exact(r, ALWAYS) {
@@ -56,4 +61,62 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Violation>) {
             "access attributes directly with `obj.name`",
         ));
     }
+}
+
+/// `.format(...)` / `.format_map(...)`: only on a literal, and without
+/// attribute or item access in its fields.
+fn format_calls(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    for (e, _) in &cx.flat.exprs {
+        let Expr::Call(c) = e else { continue };
+        let Expr::Attribute(f) = c.func.as_ref() else {
+            continue;
+        };
+        if !matches!(f.attr.as_str(), "format" | "format_map") {
+            continue;
+        }
+        let msg = match f.value.as_ref() {
+            Expr::Constant(k) => match &k.value {
+                Constant::Str(s) if s.contains("__") => continue, // SDG403
+                Constant::Str(s) => match field_access(s) {
+                    Some(field) => format!(
+                        "format field `{{{field}}}` reaches attributes or items without attribute syntax"
+                    ),
+                    None => continue,
+                },
+                _ => continue,
+            },
+            _ => format!(
+                "`.{}` on a computed format string can reach attributes (`{{0.name}}`)",
+                f.attr
+            ),
+        };
+        out.push(cx.violation(
+            Rule::Reflection,
+            e.range(),
+            msg,
+            "use an f-string, or a literal format string with plain `{}` / `{0}` / `{name}` fields",
+        ));
+    }
+}
+
+/// First replacement field of a format string whose field name uses `.` or `[`.
+pub(crate) fn field_access(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'{' {
+            if b.get(i + 1) == Some(&b'{') {
+                i += 2;
+                continue;
+            }
+            let rest = &s[i + 1..];
+            let end = rest.find(['}', '!', ':', '{']).unwrap_or(rest.len());
+            let field = &rest[..end];
+            if field.contains(['.', '[']) {
+                return Some(field);
+            }
+        }
+        i += 1;
+    }
+    None
 }
