@@ -320,7 +320,7 @@ pub fn run(opts: &RunOptions, progress: &mut dyn FnMut(&str)) -> Result<RunRepor
         dataset,
         runtime: RuntimeIdentity {
             package: rt.pin.requirement(),
-            artifacts: rt.identity(),
+            artifacts: sandbox.identity().to_vec(),
             wasmtime: sandbox::WASMTIME_VERSION,
             sdg: env!("CARGO_PKG_VERSION"),
         },
