@@ -91,15 +91,6 @@ fn a_looping_decorator_or_class_body_runs_under_the_generation_deadline() {
 }
 
 #[test]
-fn a_forged_begin_does_not_restart_the_budget() {
-    // The deadline starts when the host hands over the code; a `begin` frame the code sends
-    // itself moves nothing (and the harness's own `begin` is then out of order).
-    stopped_by_the_generation_deadline(&format!(
-        "import _host\n_host.call(b'{{\"op\": \"begin\"}}')\nwhile True:\n    pass\ndef generate_data(num_samples, seed):\n{RETURNS}"
-    ));
-}
-
-#[test]
 fn busy_loop_runs_out_of_fuel() {
     let mut req = request(
         "def generate_data(num_samples, seed):\n    i = 0\n    while True:\n        i += 1\n",
@@ -185,35 +176,52 @@ fn print_flood_hits_the_output_limit() {
     healthy_afterwards();
 }
 
+/// Runs `body` (indented statements) in the generator inside `try`, and reports what it raised as
+/// a `ValueError` whose message is "<exact type> <errno name>" (`-` when it has no errno), so
+/// the assertion can name both exactly.
+fn raised(imports: &str, body: &str) -> String {
+    let code = format!(
+        "import errno\n{imports}\ndef generate_data(num_samples, seed):\n    try:\n{body}\n    except BaseException as e:\n        n = getattr(e, 'errno', None)\n        raise ValueError(type(e).__name__ + ' ' + (errno.errorcode.get(n, str(n)) if n is not None else '-'))\n    raise ValueError('nothing raised')\n"
+    );
+    let p = exception(run_x(&code, 3));
+    assert_eq!(p.exc_type, "ValueError", "{p:?}");
+    p.message
+}
+
 #[test]
 fn the_host_filesystem_is_not_there() {
-    let p = exception(run_x(
-        "def generate_data(num_samples, seed):\n    return open('/etc/passwd').read()\n",
-        3,
-    ));
-    assert_eq!(p.exc_type, "FileNotFoundError", "{p:?}");
-    // The only grant is the stdlib folder, and it is read-only.
-    let p = exception(run_x(
-        "def generate_data(num_samples, seed):\n    open('/usr/local/lib/evil.py', 'w')\n",
-        3,
-    ));
-    assert!(
-        ["PermissionError", "OSError", "FileNotFoundError"].contains(&p.exc_type.as_str()),
-        "{p:?}"
+    assert_eq!(
+        raised("", "        open('/etc/passwd').read()"),
+        "FileNotFoundError ENOENT"
+    );
+    assert_eq!(
+        raised("import os", "        os.listdir('/')"),
+        "FileNotFoundError ENOENT"
     );
 }
 
 #[test]
+fn the_stdlib_folder_is_read_only() {
+    // The only grant is the stdlib folder, and it is read-only: every way of writing is refused.
+    for body in [
+        "        open('/usr/local/lib/evil.py', 'w')",
+        "        open('/usr/local/lib/python315.zip', 'r+b')",
+        "        os.mkdir('/usr/local/lib/d')",
+        "        os.remove('/usr/local/lib/python315.zip')",
+    ] {
+        assert_eq!(raised("import os", body), "PermissionError EPERM", "{body}");
+    }
+}
+
+#[test]
 fn sockets_are_refused() {
-    let p = exception(run_x(
-        "import socket\ndef generate_data(num_samples, seed):\n    s = socket.socket()\n    s.connect(('127.0.0.1', 80))\n",
-        3,
-    ));
-    assert!(
-        p.exc_type == "OSError" || p.exc_type.ends_with("Error"),
-        "{p:?}"
+    assert_eq!(
+        raised(
+            "import socket",
+            "        s = socket.socket()\n        s.connect(('127.0.0.1', 80))"
+        ),
+        "OSError ENOTSUP"
     );
-    assert!(p.exc_type != "ContractError", "{p:?}");
 }
 
 #[test]
@@ -228,11 +236,14 @@ fn the_environment_holds_only_what_the_run_sets() {
 
 #[test]
 fn subprocess_is_not_supported() {
-    let p = exception(run_x(
-        "import subprocess\ndef generate_data(num_samples, seed):\n    subprocess.run(['ls'])\n",
-        3,
-    ));
-    assert!(p.exc_type.ends_with("Error"), "{p:?}");
+    assert_eq!(
+        raised("import subprocess", "        subprocess.run(['ls'])"),
+        "OSError ENOTSUP"
+    );
+    assert_eq!(
+        raised("import os", "        os.system('ls')"),
+        "AttributeError -"
+    );
 }
 
 #[test]
