@@ -14,7 +14,7 @@ use arrow::datatypes::{
 };
 use arrow::record_batch::RecordBatch;
 
-use super::error::ColumnError;
+use super::error::{BatchProblem, ColumnError, ColumnProblem};
 use crate::sandbox::{ColumnSpec, ColumnType, GuestColumn, TimeUnit};
 
 /// The Arrow type a contract column becomes.
@@ -44,7 +44,10 @@ fn arrow_unit(u: Option<TimeUnit>) -> ArrowUnit {
 pub fn to_batch(cols: Vec<GuestColumn>, specs: &[ColumnSpec]) -> Result<RecordBatch, ColumnError> {
     if cols.len() != specs.len() {
         return Err(ColumnError::BadBatch {
-            reason: format!("{} columns for {} outputs", cols.len(), specs.len()),
+            problem: BatchProblem::ColumnCount {
+                columns: cols.len(),
+                outputs: specs.len(),
+            },
         });
     }
     let mut fields = Vec::with_capacity(specs.len());
@@ -54,18 +57,18 @@ pub fn to_batch(cols: Vec<GuestColumn>, specs: &[ColumnSpec]) -> Result<RecordBa
         arrays.push(to_array(col, spec)?);
     }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| ColumnError::BadBatch {
-        reason: e.to_string(),
+        problem: BatchProblem::Arrow {
+            message: e.to_string(),
+        },
     })
 }
 
 /// One checked array.
 pub fn to_array(col: GuestColumn, spec: &ColumnSpec) -> Result<ArrayRef, ColumnError> {
     let name = spec.name.as_str();
+    let bad = |problem| ColumnError::column(name, problem);
     if col.name != spec.name || col.dtype != spec.dtype {
-        return Err(ColumnError::bad(
-            name,
-            "does not match the contract's output",
-        ));
+        return Err(bad(ColumnProblem::NotTheContractsColumn));
     }
     let len = col.len;
     let nulls = nulls(
@@ -90,19 +93,17 @@ pub fn to_array(col: GuestColumn, spec: &ColumnSpec) -> Result<ArrayRef, ColumnE
         ColumnType::Bool => {
             let bytes = col.values.as_slice();
             if bytes.len() != len {
-                return Err(ColumnError::bad(
-                    name,
-                    "bool buffer length differs from rows",
-                ));
+                return Err(bad(ColumnProblem::BufferSize {
+                    got: bytes.len(),
+                    values: len,
+                    want: len,
+                }));
             }
             if let Some(i) = bytes.iter().position(|&b| b > 1) {
-                return Err(ColumnError::bad(
-                    name,
-                    format!(
-                        "row {i} holds byte {} where a bool (0 or 1) belongs",
-                        bytes[i]
-                    ),
-                ));
+                return Err(bad(ColumnProblem::NotABool {
+                    row: i,
+                    byte: bytes[i],
+                }));
             }
             let bits = BooleanBuffer::collect_bool(len, |i| bytes[i] == 1);
             Arc::new(BooleanArray::new(bits, nulls))
@@ -111,25 +112,29 @@ pub fn to_array(col: GuestColumn, spec: &ColumnSpec) -> Result<ArrayRef, ColumnE
             let offsets_buf = col
                 .offsets
                 .as_ref()
-                .ok_or_else(|| ColumnError::bad(name, "utf8 without offsets"))?;
-            let raw: ScalarBuffer<i32> = scalars(name, offsets_buf, len + 1)?;
-            if raw.first().is_some_and(|&o| o < 0) {
-                return Err(ColumnError::bad(name, "negative first offset"));
+                .ok_or_else(|| bad(ColumnProblem::MissingOffsets))?;
+            let size = len
+                .checked_add(1)
+                .ok_or_else(|| bad(ColumnProblem::SizeOverflow))?;
+            let raw: ScalarBuffer<i32> = scalars(name, offsets_buf, size)?;
+            if let Some(&offset) = raw.first().filter(|&&o| o < 0) {
+                return Err(bad(ColumnProblem::NegativeFirstOffset { offset }));
             }
             if let Some(i) = raw.windows(2).position(|w| w[1] < w[0]) {
-                return Err(ColumnError::bad(
-                    name,
-                    format!(
-                        "offsets decrease at row {i} ({} then {})",
-                        raw[i],
-                        raw[i + 1]
-                    ),
-                ));
+                return Err(bad(ColumnProblem::OffsetsDecrease {
+                    row: i,
+                    from: raw[i],
+                    to: raw[i + 1],
+                }));
             }
+            utf8_content(&raw, col.values.as_slice()).map_err(bad)?;
             // Monotonic and non-negative: `OffsetBuffer::new`'s preconditions hold.
             let offsets = OffsetBuffer::new(raw);
-            let a = StringArray::try_new(offsets, col.values.clone(), nulls)
-                .map_err(|e| ColumnError::bad(name, e.to_string()))?;
+            let a = StringArray::try_new(offsets, col.values.clone(), nulls).map_err(|e| {
+                bad(ColumnProblem::Arrow {
+                    message: e.to_string(),
+                })
+            })?;
             Arc::new(a)
         }
         ColumnType::Category => {
@@ -138,21 +143,51 @@ pub fn to_array(col: GuestColumn, spec: &ColumnSpec) -> Result<ArrayRef, ColumnE
             for (i, &c) in codes.iter().enumerate() {
                 let valid = nulls.as_ref().is_none_or(|n| n.is_valid(i));
                 if valid && usize::try_from(c).map_or(true, |c| c >= ncat) {
-                    return Err(ColumnError::bad(
-                        name,
-                        format!("row {i} has category code {c}; the contract lists {ncat}"),
-                    ));
+                    return Err(bad(ColumnProblem::CategoryCode {
+                        row: i,
+                        code: c,
+                        categories: ncat,
+                    }));
                 }
             }
             let keys = Int32Array::new(codes, nulls);
             let values = Arc::new(StringArray::from(spec.categories.clone()));
-            let d = DictionaryArray::<Int32Type>::try_new(keys, values)
-                .map_err(|e| ColumnError::bad(name, e.to_string()))?;
+            let d = DictionaryArray::<Int32Type>::try_new(keys, values).map_err(|e| {
+                bad(ColumnProblem::Arrow {
+                    message: e.to_string(),
+                })
+            })?;
             Arc::new(d)
         }
     };
     debug_assert_eq!(array.len(), len);
     Ok(array)
+}
+
+/// The text behind monotonic, non-negative `offsets`: inside `data`, valid UTF-8, every row
+/// starting on a character boundary (what `StringArray::try_new` checks, named precisely).
+fn utf8_content(offsets: &[i32], data: &[u8]) -> Result<(), ColumnProblem> {
+    let to_usize = |o: i32| usize::try_from(o).unwrap_or(usize::MAX);
+    let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
+        return Ok(());
+    };
+    let (start, end) = (to_usize(first), to_usize(last));
+    if end > data.len() {
+        return Err(ColumnProblem::OffsetsPastData {
+            end,
+            data: data.len(),
+        });
+    }
+    let text = std::str::from_utf8(&data[start..end]).map_err(|e| ColumnProblem::InvalidUtf8 {
+        at: start + e.valid_up_to(),
+    })?;
+    for (row, &o) in offsets.iter().enumerate() {
+        let offset = to_usize(o);
+        if !text.is_char_boundary(offset - start) {
+            return Err(ColumnProblem::SplitCharacter { row, offset });
+        }
+    }
+    Ok(())
 }
 
 fn timestamps<T: ArrowPrimitiveType<Native = i64>>(
@@ -170,17 +205,19 @@ fn scalars<T: arrow::datatypes::ArrowNativeType>(
     len: usize,
 ) -> Result<ScalarBuffer<T>, ColumnError> {
     let width = std::mem::size_of::<T>();
+    let bad = |problem| ColumnError::column(name, problem);
     let want = len
         .checked_mul(width)
-        .ok_or_else(|| ColumnError::bad(name, "size overflows"))?;
+        .ok_or_else(|| bad(ColumnProblem::SizeOverflow))?;
     if buf.len() != want {
-        return Err(ColumnError::bad(
-            name,
-            format!("buffer holds {} bytes; {len} values need {want}", buf.len()),
-        ));
+        return Err(bad(ColumnProblem::BufferSize {
+            got: buf.len(),
+            values: len,
+            want,
+        }));
     }
     if buf.as_ptr().align_offset(std::mem::align_of::<T>()) != 0 {
-        return Err(ColumnError::bad(name, "buffer is not aligned"));
+        return Err(bad(ColumnProblem::Misaligned));
     }
     Ok(ScalarBuffer::new(buf.clone(), 0, len))
 }
@@ -193,30 +230,29 @@ fn nulls(
     claimed: usize,
     nullable: bool,
 ) -> Result<Option<NullBuffer>, ColumnError> {
+    let bad = |problem| ColumnError::column(name, problem);
     let Some(bits) = validity else {
         if claimed != 0 {
-            return Err(ColumnError::bad(
-                name,
-                "nulls claimed without a validity bitmap",
-            ));
+            return Err(bad(ColumnProblem::NullsWithoutBitmap { claimed }));
         }
         return Ok(None);
     };
     if !nullable {
-        return Err(ColumnError::bad(
-            name,
-            "a validity bitmap on a non-nullable column",
-        ));
+        return Err(bad(ColumnProblem::BitmapOnNonNullable));
     }
     if bits.len() != len.div_ceil(8) {
-        return Err(ColumnError::bad(name, "validity bitmap has the wrong size"));
+        return Err(bad(ColumnProblem::BitmapSize {
+            got: bits.len(),
+            rows: len,
+            want: len.div_ceil(8),
+        }));
     }
     let n = NullBuffer::new(BooleanBuffer::new(bits.clone(), 0, len));
     if n.null_count() != claimed {
-        return Err(ColumnError::bad(
-            name,
-            format!("claims {claimed} nulls; the bitmap has {}", n.null_count()),
-        ));
+        return Err(bad(ColumnProblem::NullCount {
+            claimed,
+            found: n.null_count(),
+        }));
     }
     Ok(Some(n))
 }
@@ -268,7 +304,27 @@ mod tests {
             col(ColumnType::Float64, 3, &[0; 16]),
             &spec(ColumnType::Float64, false),
         );
-        assert!(matches!(e, Err(ColumnError::BadColumn { .. })));
+        assert!(matches!(
+            e,
+            Err(ColumnError::BadColumn {
+                problem: ColumnProblem::BufferSize {
+                    got: 16,
+                    values: 3,
+                    want: 24
+                },
+                ..
+            })
+        ));
+    }
+
+    fn problem(r: Result<ArrayRef, ColumnError>) -> ColumnProblem {
+        match r {
+            Err(ColumnError::BadColumn { column, problem }) => {
+                assert_eq!(column, "c");
+                problem
+            }
+            other => panic!("expected BadColumn, got {other:?}"),
+        }
     }
 
     #[test]
@@ -277,26 +333,49 @@ mod tests {
             col(ColumnType::Bool, 3, &[0, 1, 7]),
             &spec(ColumnType::Bool, false),
         );
-        assert!(e.unwrap_err().to_string().contains("row 2 holds byte 7"));
+        assert_eq!(problem(e), ColumnProblem::NotABool { row: 2, byte: 7 });
     }
 
     #[test]
     fn utf8_checks_offsets_and_encoding() {
+        let utf8 = spec(ColumnType::Utf8, false);
         let mut c = col(ColumnType::Utf8, 2, b"ab\xff");
         c.offsets = Some(Buffer::from_slice_ref([0i32, 2, 1]));
-        assert!(to_array(c.clone(), &spec(ColumnType::Utf8, false))
-            .unwrap_err()
-            .to_string()
-            .contains("decrease"));
+        assert_eq!(
+            problem(to_array(c.clone(), &utf8)),
+            ColumnProblem::OffsetsDecrease {
+                row: 1,
+                from: 2,
+                to: 1
+            }
+        );
         c.offsets = Some(Buffer::from_slice_ref([0i32, 2, 3]));
-        assert!(
-            to_array(c.clone(), &spec(ColumnType::Utf8, false)).is_err(),
-            "invalid UTF-8"
+        assert_eq!(
+            problem(to_array(c.clone(), &utf8)),
+            ColumnProblem::InvalidUtf8 { at: 2 }
         );
         c.offsets = Some(Buffer::from_slice_ref([0i32, 2, 9]));
-        assert!(
-            to_array(c, &spec(ColumnType::Utf8, false)).is_err(),
-            "past the data"
+        assert_eq!(
+            problem(to_array(c.clone(), &utf8)),
+            ColumnProblem::OffsetsPastData { end: 9, data: 3 }
+        );
+        c.offsets = Some(Buffer::from_slice_ref([-1i32, 2, 3]));
+        assert_eq!(
+            problem(to_array(c.clone(), &utf8)),
+            ColumnProblem::NegativeFirstOffset { offset: -1 }
+        );
+        // "é" is two bytes: a row may not start between them.
+        let mut c = col(ColumnType::Utf8, 2, "é".as_bytes());
+        c.offsets = Some(Buffer::from_slice_ref([0i32, 1, 2]));
+        assert_eq!(
+            problem(to_array(c.clone(), &utf8)),
+            ColumnProblem::SplitCharacter { row: 1, offset: 1 }
+        );
+        c.offsets = Some(Buffer::from_slice_ref([0i32, 2, 2]));
+        let a = to_array(c, &utf8).unwrap();
+        assert_eq!(
+            a.as_any().downcast_ref::<StringArray>().unwrap().value(0),
+            "é"
         );
     }
 
@@ -306,13 +385,24 @@ mod tests {
         let mut c = col(ColumnType::Int64, 3, &v);
         c.validity = Some(Buffer::from_slice_ref([0b101u8]));
         c.null_count = 2;
-        assert!(to_array(c.clone(), &spec(ColumnType::Int64, true)).is_err());
+        assert_eq!(
+            problem(to_array(c.clone(), &spec(ColumnType::Int64, true))),
+            ColumnProblem::NullCount {
+                claimed: 2,
+                found: 1
+            }
+        );
         c.null_count = 1;
         let a = to_array(c.clone(), &spec(ColumnType::Int64, true)).unwrap();
         assert_eq!(a.null_count(), 1);
-        assert!(
-            to_array(c, &spec(ColumnType::Int64, false)).is_err(),
-            "not nullable"
+        assert_eq!(
+            problem(to_array(c.clone(), &spec(ColumnType::Int64, false))),
+            ColumnProblem::BitmapOnNonNullable
+        );
+        c.validity = None;
+        assert_eq!(
+            problem(to_array(c, &spec(ColumnType::Int64, true))),
+            ColumnProblem::NullsWithoutBitmap { claimed: 1 }
         );
     }
 
@@ -323,6 +413,13 @@ mod tests {
             col(ColumnType::Category, 3, &v),
             &spec(ColumnType::Category, false),
         );
-        assert!(e.unwrap_err().to_string().contains("category code 2"));
+        assert_eq!(
+            problem(e),
+            ColumnProblem::CategoryCode {
+                row: 2,
+                code: 2,
+                categories: 2
+            }
+        );
     }
 }

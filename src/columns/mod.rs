@@ -12,6 +12,6 @@ mod read;
 mod write;
 
 pub use build::{to_array, to_batch};
-pub use error::ColumnError;
+pub use error::{BatchProblem, ColumnError, ColumnProblem};
 pub use read::{format_of, read_dataset, MAX_READ_BYTES};
 pub use write::{stage_dataset, write_dataset, DatasetFile, Format, StagedDataset};

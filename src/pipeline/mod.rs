@@ -365,7 +365,7 @@ pub fn run_staged(
         dataset,
         runtime: RuntimeIdentity {
             package: rt.pin.requirement(),
-            artifacts: rt.identity(),
+            artifacts: sandbox.identity().to_vec(),
             wasmtime: sandbox::WASMTIME_VERSION,
             sdg: env!("CARGO_PKG_VERSION"),
         },

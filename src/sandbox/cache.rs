@@ -5,8 +5,12 @@
 //! provably the file this code wrote: a private folder (0700), a private file (0600) owned by the
 //! folder's owner, and a sidecar recording its size, sha256, inode and mtime at write time. A file
 //! that fails any check, or that wasmtime refuses (another version or settings), is rebuilt.
-//! `sdg runtime verify` re-hashes it in full. Keys: artifact hash + snapshot digest (harness and
-//! snapshot format) + wasmtime version + a digest of the engine settings. Writes are atomic (temp file, fsync, rename).
+//! `sdg runtime verify` re-hashes it in full. The key ([`cache_key`]) covers every input of the
+//! compiled snapshot: every pinned artifact's hash (python.wasm is compiled, the stdlib zip is
+//! read while the snapshot is taken), the snapshot digest (harness and snapshot format), the
+//! wasmtime version and a digest of the engine settings. The sidecar also records the hashes of
+//! the bytes actually compiled, measured at compile time: they are the runtime identity a run
+//! reports. Writes are atomic (temp file, fsync, rename).
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -18,7 +22,7 @@ use wasmtime::{Engine, Module};
 
 use super::engine::{settings_digest, WASMTIME_VERSION};
 use super::error::SandboxError;
-use super::runtime::{private_dir, write_synced, Runtime};
+use super::runtime::{private_dir, write_synced, Runtime, PYTHON_WASM, STDLIB_ZIP};
 
 /// How the module was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,18 +39,45 @@ struct Sidecar {
     sha256: String,
     ino: u64,
     mtime_ns: i128,
+    /// (artifact name, sha256 of the bytes the snapshot was built from), measured at compile.
+    inputs: Vec<(String, String)>,
+}
+
+/// A digest of everything the compiled snapshot depends on: every pinned artifact (name and
+/// hash), the snapshot digest (harness, snapshot format), the wasmtime version and the engine
+/// settings. Changing any one of them names a different cache file.
+pub fn cache_key(engine: &Engine, rt: &Runtime) -> String {
+    let mut h = Sha256::new();
+    h.update(b"sdg cwasm key v2\0");
+    for (name, sha) in &rt.pin.artifacts {
+        h.update(name.as_bytes());
+        h.update(b"\0");
+        h.update(sha.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(super::snapshot::digest().as_bytes());
+    h.update(b"\0");
+    h.update(WASMTIME_VERSION.as_bytes());
+    h.update(b"\0");
+    h.update(settings_digest(engine).to_le_bytes());
+    hex::encode(h.finalize())
 }
 
 /// The cache file for this runtime and engine.
 pub fn cwasm_path(engine: &Engine, rt: &Runtime, cache_dir: &Path) -> PathBuf {
-    let sha = rt.python_wasm_sha256();
-    let short = sha.get(..32).unwrap_or(sha);
-    let snap = super::snapshot::digest();
-    cache_dir.join(format!(
-        "{short}-snapshot{}-wasmtime{WASMTIME_VERSION}-{:016x}.cwasm",
-        &snap[..12],
-        settings_digest(engine)
-    ))
+    let key = cache_key(engine, rt);
+    cache_dir.join(format!("{}-wasmtime{WASMTIME_VERSION}.cwasm", &key[..32]))
+}
+
+/// The hashes of the inputs a trusted cache file was compiled from, as its sidecar recorded
+/// them at compile time.
+pub fn compiled_inputs(path: &Path) -> Result<Vec<(String, String)>, String> {
+    Ok(read_sidecar(path)?.inputs)
+}
+
+fn read_sidecar(path: &Path) -> Result<Sidecar, String> {
+    let side = fs::read(sidecar_path(path)).map_err(|e| format!("no sidecar: {e}"))?;
+    serde_json::from_slice(&side).map_err(|e| format!("bad sidecar: {e}"))
 }
 
 fn sidecar_path(cwasm: &Path) -> PathBuf {
@@ -103,8 +134,7 @@ pub fn trusted(path: &Path, cache_dir: &Path) -> Result<(), String> {
     if meta.permissions().mode() & 0o077 != 0 || meta.uid() != dir.uid() {
         return Err("not a private file of the cache's owner".into());
     }
-    let side = fs::read(sidecar_path(path)).map_err(|e| format!("no sidecar: {e}"))?;
-    let side: Sidecar = serde_json::from_slice(&side).map_err(|e| format!("bad sidecar: {e}"))?;
+    let side = read_sidecar(path)?;
     if side.size != meta.len() || side.ino != meta.ino() || side.mtime_ns != mtime_ns(&meta) {
         return Err("changed since it was written".into());
     }
@@ -113,8 +143,7 @@ pub fn trusted(path: &Path, cache_dir: &Path) -> Result<(), String> {
 
 /// Re-hashes a cache file against its sidecar.
 pub fn verify_file(path: &Path) -> Result<(), String> {
-    let side = fs::read(sidecar_path(path)).map_err(|e| format!("no sidecar: {e}"))?;
-    let side: Sidecar = serde_json::from_slice(&side).map_err(|e| format!("bad sidecar: {e}"))?;
+    let side = read_sidecar(path)?;
     let got = super::runtime::hash_file(path).map_err(|e| e.to_string())?;
     if got != side.sha256 {
         return Err(format!("sha256 {got}, recorded {}", side.sha256));
@@ -125,30 +154,40 @@ pub fn verify_file(path: &Path) -> Result<(), String> {
 fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), SandboxError> {
     let wasm_path = rt.python_wasm();
     let wasm = fs::read(&wasm_path).map_err(SandboxError::io(&wasm_path))?;
-    let got = hex::encode(Sha256::digest(&wasm));
-    if got != rt.python_wasm_sha256() {
+    let wasm_sha = hex::encode(Sha256::digest(&wasm));
+    if wasm_sha != rt.python_wasm_sha256() {
         return Err(SandboxError::Runtime {
             path: wasm_path,
             reason: format!(
-                "sha256 {got}, pinned {}; run `sdg runtime install --force`",
+                "sha256 {wasm_sha}, pinned {}; run `sdg runtime install --force`",
                 rt.python_wasm_sha256()
             ),
         });
     }
+    // The snapshot imports numpy from the stdlib zip: it is an input too.
+    let stdlib_sha = rt.verify_artifact(STDLIB_ZIP)?;
     let snapshot = super::snapshot::build(engine, rt, &wasm)?;
     drop(wasm);
     let native = engine
         .precompile_module(&snapshot)
         .map_err(|e| SandboxError::engine("compiling the start-up snapshot", e))?;
     drop(snapshot);
+    let inputs = vec![
+        (PYTHON_WASM.to_string(), wasm_sha),
+        (STDLIB_ZIP.to_string(), stdlib_sha),
+    ];
+    store(path, &native, inputs)
+}
+
+/// Writes `native` to the cache file `path` (atomically, 0600) and then its sidecar.
+fn store(path: &Path, native: &[u8], inputs: Vec<(String, String)>) -> Result<(), SandboxError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".cwasm-")
         .tempfile_in(dir)
         .map_err(SandboxError::io(dir))?;
-    write_synced(tmp.path(), &native)?;
-    let sha = hex::encode(Sha256::digest(&native));
-    drop(native);
+    write_synced(tmp.path(), native)?;
+    let sha = hex::encode(Sha256::digest(native));
     // A stale sidecar must never vouch for the new file: remove it before the rename.
     let side_path = sidecar_path(path);
     let _ = fs::remove_file(&side_path);
@@ -160,6 +199,7 @@ fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), Sandbo
         sha256: sha,
         ino: meta.ino(),
         mtime_ns: mtime_ns(&meta),
+        inputs,
     };
     let json = serde_json::to_vec(&side)
         .map_err(|e| SandboxError::io(&side_path)(std::io::Error::other(e)))?;
@@ -172,4 +212,99 @@ fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), Sandbo
         .persist(&side_path)
         .map_err(|e| SandboxError::io(&side_path)(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::runtime::Pin;
+
+    fn runtime(pin: Pin) -> Runtime {
+        Runtime {
+            dir: PathBuf::from("/nonexistent"),
+            pin,
+        }
+    }
+
+    #[test]
+    fn the_cache_key_covers_every_pinned_artifact() {
+        let engine = crate::sandbox::engine().unwrap();
+        let dir = Path::new("/cache");
+        let base = cwasm_path(engine, &runtime(Pin::builtin()), dir);
+        assert!(Pin::builtin().artifact_sha(STDLIB_ZIP).is_some());
+        for i in 0..Pin::builtin().artifacts.len() {
+            let mut pin = Pin::builtin();
+            let sha = &mut pin.artifacts[i].1;
+            *sha = sha.chars().rev().collect();
+            let other = cwasm_path(engine, &runtime(pin.clone()), dir);
+            assert_ne!(
+                other, base,
+                "changing `{}` kept the key",
+                pin.artifacts[i].0
+            );
+        }
+    }
+
+    fn private_tempdir() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        fs::set_permissions(d.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_stored_file_is_trusted_and_verified_and_records_its_inputs() {
+        let d = private_tempdir();
+        let path = d.path().join("m.cwasm");
+        let inputs = vec![("python.wasm".to_string(), "ab".repeat(32))];
+        store(&path, b"native code", inputs.clone()).unwrap();
+        assert_eq!(trusted(&path, d.path()), Ok(()));
+        assert_eq!(verify_file(&path), Ok(()));
+        assert_eq!(compiled_inputs(&path).unwrap(), inputs);
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let mode = fs::metadata(sidecar_path(&path))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_flipped_byte_is_refused_by_verify_even_with_the_mtime_restored() {
+        let d = private_tempdir();
+        let path = d.path().join("m.cwasm");
+        store(&path, b"native code", vec![]).unwrap();
+        let before = fs::metadata(&path).unwrap();
+        // Flip one byte in place (same inode, same size), then put the mtime back: the cheap
+        // check at load still passes; the full re-hash of `sdg runtime verify` does not.
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[0] ^= 1;
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+            .unwrap();
+        let f = fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(before.modified().unwrap()).unwrap();
+        drop(f);
+        assert_eq!(trusted(&path, d.path()), Ok(()));
+        let got = hex::encode(Sha256::digest(&bytes));
+        let recorded = hex::encode(Sha256::digest(b"native code"));
+        assert_eq!(
+            verify_file(&path),
+            Err(format!("sha256 {got}, recorded {recorded}"))
+        );
+        // Any change that moves the mtime is refused at load already.
+        bytes[0] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        f_set_mtime_later(&path, &before);
+        assert!(trusted(&path, d.path()).is_err());
+    }
+
+    fn f_set_mtime_later(path: &Path, before: &fs::Metadata) {
+        let later = before.modified().unwrap() + Duration::from_secs(5);
+        let f = fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(later).unwrap();
+    }
 }

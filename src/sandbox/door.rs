@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use arrow::buffer::Buffer;
 use wasmtime::{Caller, Extern};
 
-use super::error::{PythonException, SandboxError};
+use super::error::{Phase, PythonException, SandboxError};
 use super::limits::RunLimits;
 use super::protocol::{ColumnSpec, ColumnType, Frame, Hello, Region, PROTOCOL_VERSION};
+use super::violation::{BufferKind, RegionError, Violation};
 
 /// Longest exception text kept from the guest (bytes, per field).
 const MAX_EXCEPTION_TEXT: usize = 64 << 10;
@@ -62,7 +63,12 @@ pub struct Door {
     /// Fuel left and the instant when `begin` arrived.
     pub(crate) begin: Option<(u64, Instant)>,
     pub(crate) transfer: Duration,
-    /// When the current phase's wall-clock budget ends (start-up, then generation from `begin`).
+    /// The phase the run is in: start-up until the host hands over the approved code, then
+    /// generation. Only the host moves it, when it answers the `code` frame.
+    pub(crate) phase: Phase,
+    /// When the current phase's wall-clock budget ends: start-up from the store's creation,
+    /// then the contract's time limit from the moment the host hands over the code (so the
+    /// module body, default arguments, decorators and class bodies all run under it).
     pub(crate) deadline: Instant,
 }
 
@@ -82,7 +88,11 @@ impl Door {
             seed,
             outputs,
         })
-        .map_err(|e| SandboxError::bad(format!("cannot encode the hello answer: {e}")))?;
+        .map_err(|e| {
+            SandboxError::bad(Violation::HelloEncoding {
+                reason: e.to_string(),
+            })
+        })?;
         Ok(Door {
             hello,
             code: code.as_bytes().to_vec(),
@@ -97,6 +107,7 @@ impl Door {
             stop: None,
             begin: None,
             transfer: Duration::ZERO,
+            phase: Phase::Startup,
             deadline: Instant::now() + limits.startup_timeout,
         })
     }
@@ -105,8 +116,12 @@ impl Door {
         self.stage == Stage::Done
     }
 
-    pub fn generating(&self) -> bool {
-        matches!(self.stage, Stage::Generating | Stage::Done)
+    /// The wall-clock budget of the current phase.
+    pub fn phase_limit(&self) -> Duration {
+        match self.phase {
+            Phase::Startup => self.limits.startup_timeout,
+            Phase::Generation => self.limits.time_limit,
+        }
     }
 }
 
@@ -120,23 +135,38 @@ fn addr(v: i32) -> u64 {
     u64::from(u32::from_ne_bytes(v.to_ne_bytes()))
 }
 
+impl Stage {
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Start => "start",
+            Stage::Greeted => "greeted",
+            Stage::CodeSent => "code sent",
+            Stage::Generating => "generating",
+            Stage::Done => "done",
+            Stage::Failed => "failed",
+        }
+    }
+}
+
 /// Checks that `[ptr, ptr + len)` lies inside memory of `size` bytes.
-pub fn check_region(ptr: u64, len: u64, size: u64) -> Result<std::ops::Range<usize>, String> {
+pub fn check_region(ptr: u64, len: u64, size: u64) -> Result<std::ops::Range<usize>, RegionError> {
     let end = ptr
         .checked_add(len)
-        .ok_or_else(|| format!("region [{ptr}, +{len}) overflows"))?;
+        .ok_or(RegionError::Overflow { ptr, len })?;
     if end > size {
-        return Err(format!(
-            "region [{ptr}, {end}) lies outside guest memory of {size} bytes"
-        ));
+        return Err(RegionError::OutsideMemory {
+            start: ptr,
+            end,
+            size,
+        });
     }
-    let start = usize::try_from(ptr).map_err(|_| format!("pointer {ptr} too large"))?;
-    let end = usize::try_from(end).map_err(|_| format!("end {end} too large"))?;
+    let start = usize::try_from(ptr).map_err(|_| RegionError::TooLarge { value: ptr })?;
+    let end = usize::try_from(end).map_err(|_| RegionError::TooLarge { value: end })?;
     Ok(start..end)
 }
 
-fn violation(reason: impl Into<String>) -> SandboxError {
-    SandboxError::bad(reason)
+fn violation(v: Violation) -> SandboxError {
+    SandboxError::bad(v)
 }
 
 /// `host::call`: answers one frame. Returns 0, or an error that stops the guest.
@@ -153,7 +183,9 @@ pub fn call<T: HasDoor + 'static>(
                 let door = caller.data_mut().door();
                 door.stage = Stage::Failed;
                 door.stop
-                    .get_or_insert(violation(format!("cannot place the host's answer: {e:#}")));
+                    .get_or_insert(violation(Violation::AnswerNotPlaced {
+                        reason: format!("{e:#}"),
+                    }));
                 return Err(e);
             }
             Ok(0)
@@ -171,7 +203,7 @@ pub fn call<T: HasDoor + 'static>(
 fn memory<T>(caller: &mut Caller<'_, T>) -> Result<wasmtime::Memory, SandboxError> {
     match caller.get_export("memory") {
         Some(Extern::Memory(m)) => Ok(m),
-        _ => Err(violation("the guest exports no memory")),
+        _ => Err(violation(Violation::MissingExport { export: "memory" })),
     }
 }
 
@@ -186,30 +218,43 @@ fn answer<T: HasDoor + 'static>(
         let door = caller.data_mut().door();
         door.frames = door.frames.saturating_add(1);
         if door.frames > max_frames {
-            return Err(violation(format!("more than {max_frames} door frames")));
+            return Err(violation(Violation::TooManyFrames { limit: max_frames }));
         }
         if matches!(door.stage, Stage::Done | Stage::Failed) {
-            return Err(violation("a frame arrived after the run ended"));
+            return Err(violation(Violation::FrameAfterEnd));
+        }
+        // The epoch ticker checks the deadline every tick; a frame checks it too, so a budget
+        // shorter than a tick is still kept.
+        if Instant::now() >= door.deadline {
+            return Err(SandboxError::Deadline {
+                phase: door.phase,
+                limit: door.phase_limit(),
+            });
         }
     }
     if len > u64::from(max_frame) {
-        return Err(violation(format!(
-            "a {len}-byte frame exceeds the {max_frame}-byte frame limit"
-        )));
+        return Err(violation(Violation::FrameTooLarge {
+            bytes: len,
+            limit: max_frame,
+        }));
     }
     let mem = memory(caller)?;
     let size = mem.data_size(&*caller) as u64;
-    let range = check_region(ptr, len, size).map_err(violation)?;
-    let frame: Frame = serde_json::from_slice(&mem.data(&*caller)[range])
-        .map_err(|e| violation(format!("unreadable frame: {e}")))?;
+    let range = check_region(ptr, len, size).map_err(|e| violation(Violation::FrameRegion(e)))?;
+    let frame: Frame = serde_json::from_slice(&mem.data(&*caller)[range]).map_err(|e| {
+        violation(Violation::UnreadableFrame {
+            reason: e.to_string(),
+        })
+    })?;
     match frame {
         Frame::Hello { protocol } => {
             let door = caller.data_mut().door();
             expect_stage(door, Stage::Start, "hello")?;
             if protocol != PROTOCOL_VERSION {
-                return Err(violation(format!(
-                    "the harness speaks protocol {protocol}; the host speaks {PROTOCOL_VERSION}"
-                )));
+                return Err(violation(Violation::ProtocolVersion {
+                    guest: protocol,
+                    host: PROTOCOL_VERSION,
+                }));
             }
             door.stage = Stage::Greeted;
             Ok(Some(door.hello.clone()))
@@ -218,6 +263,14 @@ fn answer<T: HasDoor + 'static>(
             let door = caller.data_mut().door();
             expect_stage(door, Stage::Greeted, "code")?;
             door.stage = Stage::CodeSent;
+            // From here on everything the guest does is the approved code's doing (compiling
+            // it, its module body, its default arguments and decorators, then the function):
+            // the contract's budget starts now, set by the host, and no later frame moves it.
+            // The epoch callback reads this at every tick. Shortening the store's epoch deadline
+            // instead would not work: compiled code caches the deadline, and a loop that makes
+            // no calls keeps running to the old one.
+            door.phase = Phase::Generation;
+            door.deadline = Instant::now() + door.limits.time_limit;
             Ok(Some(door.code.clone()))
         }
         Frame::Begin {} => {
@@ -225,12 +278,8 @@ fn answer<T: HasDoor + 'static>(
             let door = caller.data_mut().door();
             expect_stage(door, Stage::CodeSent, "begin")?;
             door.stage = Stage::Generating;
-            let now = Instant::now();
-            door.begin = Some((fuel, now));
-            // The epoch callback reads this at every tick. Shortening the store's epoch deadline
-            // here instead would not work: compiled code caches the deadline, and a loop that
-            // makes no calls keeps running to the old one.
-            door.deadline = now + door.limits.time_limit;
+            // Timing and fuel accounting only: the deadline was set when the code was sent.
+            door.begin = Some((fuel, Instant::now()));
             Ok(None)
         }
         Frame::Error {
@@ -240,7 +289,7 @@ fn answer<T: HasDoor + 'static>(
         } => {
             let door = caller.data_mut().door();
             if matches!(door.stage, Stage::Start | Stage::Greeted) {
-                return Err(violation("an error frame arrived before the code was sent"));
+                return Err(violation(Violation::ErrorBeforeCode));
             }
             door.exception = Some(PythonException {
                 exc_type: bounded(exc_type, 256),
@@ -255,10 +304,11 @@ fn answer<T: HasDoor + 'static>(
             expect_stage(door, Stage::Generating, "done")?;
             let want = door.outputs.len();
             if usize::try_from(columns).ok() != Some(want) || door.columns.len() != want {
-                return Err(violation(format!(
-                    "`done` after {} of {want} columns (the frame claims {columns})",
-                    door.columns.len()
-                )));
+                return Err(violation(Violation::EarlyDone {
+                    received: door.columns.len(),
+                    expected: want,
+                    claimed: columns,
+                }));
             }
             door.stage = Stage::Done;
             Ok(None)
@@ -293,12 +343,12 @@ fn answer<T: HasDoor + 'static>(
     }
 }
 
-fn expect_stage(door: &Door, want: Stage, op: &str) -> Result<(), SandboxError> {
+fn expect_stage(door: &Door, want: Stage, op: &'static str) -> Result<(), SandboxError> {
     if door.stage != want {
-        return Err(violation(format!(
-            "`{op}` frame out of order (stage {:?})",
-            door.stage
-        )));
+        return Err(violation(Violation::OutOfOrder {
+            op,
+            stage: door.stage.name(),
+        }));
     }
     Ok(())
 }
@@ -334,55 +384,66 @@ fn take_column<T: HasDoor + 'static>(
 ) -> Result<GuestColumn, SandboxError> {
     let size = mem.data_size(&*caller) as u64;
     let door = caller.data_mut().door();
-    if door.stage != Stage::Generating {
-        return Err(violation(format!(
-            "`column` frame out of order (stage {:?})",
-            door.stage
-        )));
-    }
+    expect_stage(door, Stage::Generating, "column")?;
     let expected_index = door.columns.len();
     let Some(spec) = door.outputs.get(expected_index) else {
-        return Err(violation("more columns than the contract has outputs"));
+        return Err(violation(Violation::ExtraColumn {
+            index: h.index,
+            name: h.name,
+        }));
     };
     if usize::try_from(h.index).ok() != Some(expected_index) || h.name != spec.name {
-        return Err(violation(format!(
-            "column #{} `{}` arrived where #{expected_index} `{}` was due",
-            h.index, h.name, spec.name
-        )));
+        return Err(violation(Violation::ColumnOutOfPlace {
+            index: h.index,
+            name: h.name,
+            due_index: expected_index,
+            due_name: spec.name.clone(),
+        }));
     }
+    let column = || spec.name.clone();
     if h.dtype != spec.dtype {
-        return Err(violation(format!(
-            "column `{}` is {}; the contract says {}",
-            spec.name,
-            h.dtype.name(),
-            spec.dtype.name()
-        )));
+        return Err(violation(Violation::DtypeMismatch {
+            column: column(),
+            got: h.dtype,
+            want: spec.dtype,
+        }));
     }
     if h.len != door.rows {
-        return Err(violation(format!(
-            "column `{}` has {} rows; the contract asked for {}",
-            spec.name, h.len, door.rows
-        )));
+        return Err(violation(Violation::RowCount {
+            column: column(),
+            got: h.len,
+            want: door.rows,
+        }));
     }
     if h.null_count > h.len {
-        return Err(violation(format!(
-            "column `{}` claims {} nulls in {} rows",
-            spec.name, h.null_count, h.len
-        )));
+        return Err(violation(Violation::TooManyNulls {
+            column: column(),
+            nulls: h.null_count,
+            rows: h.len,
+        }));
     }
     if h.null_count > 0 && !spec.nullable {
-        return Err(violation(format!(
-            "column `{}` has {} nulls but is not nullable",
-            spec.name, h.null_count
-        )));
+        return Err(violation(Violation::NullsNotAllowed {
+            column: column(),
+            nulls: h.null_count,
+        }));
     }
     if h.validity.is_some() != (h.null_count > 0) {
-        return Err(violation(format!(
-            "column `{}`: a validity bitmap must come exactly when there are nulls",
-            spec.name
-        )));
+        return Err(violation(Violation::ValidityPresence {
+            column: column(),
+            nulls: h.null_count,
+        }));
     }
-    let overflow = || violation(format!("column `{}`: sizes overflow", spec.name));
+    let overflow = || violation(Violation::SizeOverflow { column: column() });
+    let wrong_size = |buffer, got, want| {
+        violation(Violation::BufferSize {
+            column: column(),
+            buffer,
+            rows: h.len,
+            got,
+            want,
+        })
+    };
     // Expected byte lengths, from the contract, never from the guest.
     let want_values = match h.dtype.width() {
         Some(w) => Some(h.len.checked_mul(w).ok_or_else(overflow)?),
@@ -390,22 +451,13 @@ fn take_column<T: HasDoor + 'static>(
     };
     if let Some(want) = want_values {
         if h.values.1 != want {
-            return Err(violation(format!(
-                "column `{}`: values buffer is {} bytes; {} rows of {} need {want}",
-                spec.name,
-                h.values.1,
-                h.len,
-                h.dtype.name()
-            )));
+            return Err(wrong_size(BufferKind::Values, h.values.1, want));
         }
     }
     if let Some(v) = h.validity {
         let want = h.len.div_ceil(8);
         if v.1 != want {
-            return Err(violation(format!(
-                "column `{}`: validity bitmap is {} bytes; {} rows need {want}",
-                spec.name, v.1, h.len
-            )));
+            return Err(wrong_size(BufferKind::Validity, v.1, want));
         }
     }
     match (h.dtype, h.offsets) {
@@ -416,34 +468,32 @@ fn take_column<T: HasDoor + 'static>(
                 .and_then(|n| n.checked_mul(4))
                 .ok_or_else(overflow)?;
             if o.1 != want {
-                return Err(violation(format!(
-                    "column `{}`: offsets buffer is {} bytes; {} rows need {want}",
-                    spec.name, o.1, h.len
-                )));
+                return Err(wrong_size(BufferKind::Offsets, o.1, want));
             }
         }
         (ColumnType::Utf8, None) => {
-            return Err(violation(format!(
-                "column `{}`: utf8 needs offsets",
-                spec.name
-            )))
+            return Err(violation(Violation::MissingOffsets { column: column() }))
         }
-        (_, Some(_)) => {
-            return Err(violation(format!(
-                "column `{}`: only utf8 columns have offsets",
-                spec.name
-            )))
-        }
+        (_, Some(_)) => return Err(violation(Violation::UnexpectedOffsets { column: column() })),
         (_, None) => {}
     }
-    let regions: Vec<Region> = [Some(h.values), h.validity, h.offsets]
-        .into_iter()
-        .flatten()
-        .collect();
+    let regions: Vec<(BufferKind, Region)> = [
+        Some((BufferKind::Values, h.values)),
+        h.validity.map(|r| (BufferKind::Validity, r)),
+        h.offsets.map(|r| (BufferKind::Offsets, r)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut total = 0u64;
-    for r in &regions {
-        check_region(r.0, r.1, size)
-            .map_err(|e| violation(format!("column `{}`: {e}", spec.name)))?;
+    for (buffer, r) in &regions {
+        check_region(r.0, r.1, size).map_err(|region| {
+            violation(Violation::BufferRegion {
+                column: column(),
+                buffer: *buffer,
+                region,
+            })
+        })?;
         total = total.checked_add(r.1).ok_or_else(overflow)?;
     }
     let requested = door.result_bytes.checked_add(total).ok_or_else(overflow)?;
@@ -458,18 +508,30 @@ fn take_column<T: HasDoor + 'static>(
     let len = usize::try_from(h.len).map_err(|_| overflow())?;
     let null_count = usize::try_from(h.null_count).map_err(|_| overflow())?;
     let data = mem.data(&*caller);
-    let copy = |r: Region| -> Result<Buffer, SandboxError> {
-        let range = check_region(r.0, r.1, size).map_err(violation)?;
+    let copy = |buffer: BufferKind, r: Region| -> Result<Buffer, SandboxError> {
+        let range = check_region(r.0, r.1, size).map_err(|region| {
+            violation(Violation::BufferRegion {
+                column: name.clone(),
+                buffer,
+                region,
+            })
+        })?;
         Ok(Buffer::from_slice_ref(&data[range]))
     };
     Ok(GuestColumn {
-        name,
         dtype: h.dtype,
         len,
         null_count,
-        values: copy(h.values)?,
-        validity: h.validity.map(copy).transpose()?,
-        offsets: h.offsets.map(copy).transpose()?,
+        values: copy(BufferKind::Values, h.values)?,
+        validity: h
+            .validity
+            .map(|r| copy(BufferKind::Validity, r))
+            .transpose()?,
+        offsets: h
+            .offsets
+            .map(|r| copy(BufferKind::Offsets, r))
+            .transpose()?,
+        name,
     })
 }
 
@@ -515,14 +577,34 @@ fn place_answer<T: 'static>(
 
 #[cfg(test)]
 mod tests {
-    use super::check_region;
+    use super::{check_region, RegionError};
 
     #[test]
     fn regions_are_checked_with_overflow() {
         assert_eq!(check_region(0, 10, 10).unwrap(), 0..10);
-        assert!(check_region(1, 10, 10).is_err());
-        assert!(check_region(u64::MAX, 2, 10).is_err());
-        assert!(check_region(10, 0, 10).is_ok());
-        assert!(check_region(11, 0, 10).is_err());
+        assert_eq!(
+            check_region(1, 10, 10),
+            Err(RegionError::OutsideMemory {
+                start: 1,
+                end: 11,
+                size: 10
+            })
+        );
+        assert_eq!(
+            check_region(u64::MAX, 2, 10),
+            Err(RegionError::Overflow {
+                ptr: u64::MAX,
+                len: 2
+            })
+        );
+        assert_eq!(check_region(10, 0, 10).unwrap(), 10..10);
+        assert_eq!(
+            check_region(11, 0, 10),
+            Err(RegionError::OutsideMemory {
+                start: 11,
+                end: 11,
+                size: 10
+            })
+        );
     }
 }

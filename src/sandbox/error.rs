@@ -8,13 +8,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::violation::{TrapKind, Violation};
+
 /// The phase of a run a deadline can expire in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
-    /// Interpreter start-up, `import numpy`, loading the approved code.
+    /// The harness starting, before the host hands over the approved code.
     Startup,
-    /// The contract's function running and its columns being handed over.
+    /// Everything the approved code does: its module body (default arguments, decorators,
+    /// class bodies), the contract's function, the hand-over of its columns.
     Generation,
 }
 
@@ -74,7 +77,7 @@ pub enum SandboxError {
     ResultLimit { limit: u64, requested: u64 },
 
     #[error("the guest trapped: {trap}")]
-    GuestTrap { trap: String },
+    GuestTrap { trap: TrapKind },
 
     #[error("the guest exited with status `{code}` before returning its columns")]
     GuestExit { code: i32 },
@@ -82,8 +85,8 @@ pub enum SandboxError {
     #[error("the generator raised {}: {}", .0.exc_type, .0.message)]
     PythonException(Box<PythonException>),
 
-    #[error("the guest returned a bad result: {reason}")]
-    BadResult { reason: String },
+    #[error("the guest returned a bad result: {violation}")]
+    BadResult { violation: Violation },
 
     #[error("the Python runtime is missing or damaged at `{}`: {reason}", path.display())]
     Runtime { path: PathBuf, reason: String },
@@ -148,9 +151,15 @@ impl SandboxError {
         move |source| SandboxError::Io { path, source }
     }
 
-    pub(crate) fn bad(reason: impl Into<String>) -> Self {
-        SandboxError::BadResult {
-            reason: reason.into(),
+    pub(crate) fn bad(violation: Violation) -> Self {
+        SandboxError::BadResult { violation }
+    }
+
+    /// The protocol rule or bound broken, for a `BadResult`.
+    pub fn violation(&self) -> Option<&Violation> {
+        match self {
+            SandboxError::BadResult { violation } => Some(violation),
+            _ => None,
         }
     }
 }

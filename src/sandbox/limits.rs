@@ -22,12 +22,16 @@ pub struct RunLimits {
     /// Default 60 G, about 10 s of numpy work on this class of machine; the deadline is the
     /// wall-clock guard, fuel the deterministic one. Does not count time spent in the host.
     pub fuel: u64,
-    /// Wall-clock time the contract's function may run, including the hand-over of its columns.
-    /// Default 2 s (the seed contract's `time_limit_seconds`). Enforced by epoch interruption
-    /// at [`EPOCH_TICK`] resolution.
+    /// Wall-clock time for everything the approved code does: from the moment the host hands
+    /// the code to the guest (compiling it, its module body, default arguments, decorators and
+    /// class bodies), through the contract's function, to the hand-over of its columns.
+    /// Default 2 s (the seed contract's `time_limit_seconds`). Started by the host, never by a
+    /// guest frame; enforced by epoch interruption at [`EPOCH_TICK`] resolution and checked at
+    /// every door frame.
     pub time_limit: Duration,
-    /// Wall-clock time for interpreter start-up, `import numpy` and loading the code. Default
-    /// 30 s: generous because it is not the approved code's time, but still a bound.
+    /// Wall-clock time for the harness's own start-up, before the code is handed over (the
+    /// interpreter and `import numpy` are already in the snapshot). Default 30 s: generous
+    /// because no approved code runs in it, but still a bound.
     pub startup_timeout: Duration,
     /// Linear memory cap (bytes). Default 2 GiB. wasm32 cannot address more than 4 GiB anyway.
     /// Host-side copies of the result are bounded separately by `result_bytes`.
@@ -38,7 +42,9 @@ pub struct RunLimits {
     /// Bytes of column data the host accepts from the guest (values + validity + offsets).
     /// Default 4 GiB: larger than the guest can hold, so memory is the real bound by default.
     pub result_bytes: u64,
-    /// Door frames (guest → host calls) per run. Default 10 000.
+    /// Door frames (guest → host calls) per run. Default 10 000; an honest run needs
+    /// `outputs + 4`, so the default is never the binding bound for a real contract, and a
+    /// test can lower it to reach it.
     pub max_frames: u32,
     /// Largest request frame (bytes). Default 1 MiB: frames carry JSON headers, never data.
     pub max_frame_bytes: u32,
@@ -88,6 +94,8 @@ pub(crate) struct MemoryCap {
     pub memories: usize,
     /// The largest size (bytes) a refused `memory.grow` asked for.
     pub refused: Option<u64>,
+    /// The largest size (elements) a refused table growth (or creation) asked for.
+    pub table_refused: Option<usize>,
 }
 
 impl MemoryCap {
@@ -99,6 +107,7 @@ impl MemoryCap {
             tables: l.tables,
             memories: l.memories,
             refused: None,
+            table_refused: None,
         }
     }
 }
@@ -125,7 +134,11 @@ impl wasmtime::ResourceLimiter for MemoryCap {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= self.table_elements && maximum.is_none_or(|m| desired <= m))
+        if desired > self.table_elements || maximum.is_some_and(|m| desired > m) {
+            self.table_refused = Some(self.table_refused.unwrap_or(0).max(desired));
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     fn instances(&self) -> usize {
@@ -163,5 +176,19 @@ mod tests {
         assert!(!cap.memory_growing(0, 1001, None).unwrap());
         assert!(!cap.memory_growing(0, 5000, None).unwrap());
         assert_eq!(cap.refused, Some(5000));
+    }
+
+    #[test]
+    fn table_cap_refuses_and_remembers() {
+        use wasmtime::ResourceLimiter;
+        let mut cap = MemoryCap::new(&RunLimits {
+            table_elements: 100,
+            ..RunLimits::default()
+        });
+        assert!(cap.table_growing(0, 100, None).unwrap());
+        assert_eq!(cap.table_refused, None);
+        assert!(!cap.table_growing(0, 101, None).unwrap());
+        assert!(!cap.table_growing(0, 50, Some(40)).unwrap());
+        assert_eq!(cap.table_refused, Some(101));
     }
 }

@@ -17,10 +17,11 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::clock::{shadow_poll_oneoff, HasClock, VirtualClock, VirtualWallClock};
 use super::door::{self, Door, GuestColumn, HasDoor};
-use super::error::{Phase, SandboxError, Stream};
+use super::error::{SandboxError, Stream};
 use super::limits::{MemoryCap, RunLimits, GUEST_THREAD_STACK};
 use super::protocol::{ColumnSpec, RUN_CODE};
 use super::runtime::{Runtime, GUEST_LIB_DIR};
+use super::violation::{TrapKind, Violation};
 
 /// Largest approved-code text accepted (bytes).
 pub const MAX_CODE_BYTES: usize = 1 << 20;
@@ -145,6 +146,7 @@ pub struct Sandbox {
     engine: Engine,
     pre: InstancePre<Guest>,
     runtime: Runtime,
+    identity: Vec<(String, String)>,
 }
 
 impl Sandbox {
@@ -168,12 +170,25 @@ impl Sandbox {
         Ok(Sandbox {
             engine: engine.clone(),
             pre,
+            identity: runtime.identity(),
             runtime,
         })
     }
 
+    /// Sets the measured identity (see [`super::open`]).
+    pub(super) fn with_identity(mut self, identity: Vec<(String, String)>) -> Sandbox {
+        self.identity = identity;
+        self
+    }
+
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
+    }
+
+    /// (artifact, sha256) of the runtime this sandbox runs, measured from its bytes by
+    /// [`super::open`] and checked against the pin: what an experiment record should name.
+    pub fn identity(&self) -> &[(String, String)] {
+        &self.identity
     }
 
     /// Runs `req` on a fresh thread with a large native stack (the wasm stack lives on it).
@@ -197,10 +212,10 @@ impl Sandbox {
     fn run_here(&self, req: &RunRequest) -> Result<RunOutput, SandboxError> {
         let t0 = Instant::now();
         if req.code.len() > MAX_CODE_BYTES {
-            return Err(SandboxError::bad(format!(
-                "the code is {} bytes; the limit is {MAX_CODE_BYTES}",
-                req.code.len()
-            )));
+            return Err(SandboxError::bad(Violation::CodeTooLarge {
+                bytes: req.code.len(),
+                limit: MAX_CODE_BYTES,
+            }));
         }
         let limits = &req.limits;
         let out_cap = limits.output_bytes.saturating_add(1);
@@ -254,16 +269,10 @@ impl Sandbox {
         let err = stderr.contents().to_vec();
         let guest = store.into_data();
         let cap_refused = guest.cap.refused;
+        let table_refused = guest.cap.table_refused;
         let door = guest.door;
-        let phase = if door.generating() {
-            Phase::Generation
-        } else {
-            Phase::Startup
-        };
-        let deadline = match phase {
-            Phase::Startup => limits.startup_timeout,
-            Phase::Generation => limits.time_limit,
-        };
+        let phase = door.phase;
+        let deadline = door.phase_limit();
 
         // The host's own decision comes first: it names the precise violation.
         if let Some(stop) = door.stop {
@@ -291,16 +300,31 @@ impl Sandbox {
                         limit: deadline,
                     },
                     other => memory_stop.unwrap_or(SandboxError::GuestTrap {
-                        trap: other.to_string(),
+                        trap: TrapKind::Wasm(*other),
                     }),
                 });
             }
             if let Some(exit) = e.downcast_ref::<I32Exit>() {
                 return Err(memory_stop.unwrap_or(SandboxError::GuestExit { code: exit.0 }));
             }
-            return Err(memory_stop.unwrap_or(SandboxError::GuestTrap {
-                trap: format!("{e:#}"),
-            }));
+            if let Some(stop) = memory_stop {
+                return Err(stop);
+            }
+            let trap = if let Some(requested) = table_refused {
+                TrapKind::TableLimit {
+                    limit: limits.table_elements,
+                    requested,
+                }
+            } else if outcome.instantiated.is_none() {
+                TrapKind::Instantiation {
+                    message: format!("{e:#}"),
+                }
+            } else {
+                TrapKind::Other {
+                    message: format!("{e:#}"),
+                }
+            };
+            return Err(SandboxError::GuestTrap { trap });
         }
         if let Some(exc) = door.exception {
             if exc.exc_type == "MemoryError" {
@@ -312,14 +336,9 @@ impl Sandbox {
         }
         if !door.finished() {
             let tail = String::from_utf8_lossy(&err[err.len().saturating_sub(2000)..]).into_owned();
-            return Err(SandboxError::bad(format!(
-                "the harness ended without handing over every column{}",
-                if tail.is_empty() {
-                    String::new()
-                } else {
-                    format!("; its stderr ends with:\n{tail}")
-                }
-            )));
+            return Err(SandboxError::bad(Violation::Incomplete {
+                stderr_tail: tail,
+            }));
         }
         let (fuel_at_begin, begin_at) = door.begin.unwrap_or((fuel_left, Instant::now()));
         let total = t0.elapsed();

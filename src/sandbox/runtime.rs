@@ -124,9 +124,27 @@ impl Runtime {
     pub fn python_wasm_sha256(&self) -> &str {
         self.pin.artifact_sha(PYTHON_WASM).unwrap_or_default()
     }
-    /// Hashes of the artifacts a run depends on, for experiment records.
+    /// The pinned hashes of the artifacts (what an install is checked against). A run's record
+    /// uses [`Sandbox::identity`](super::Sandbox::identity) instead: hashes measured from the
+    /// bytes that ran.
     pub fn identity(&self) -> Vec<(String, String)> {
         self.pin.artifacts.clone()
+    }
+
+    /// Re-hashes the installed artifact `name` and returns its sha256 if it matches the pin.
+    pub fn verify_artifact(&self, name: &str) -> Result<String, SandboxError> {
+        let path = installed_path(&self.dir, name);
+        let got = hash_file(&path).map_err(SandboxError::io(&path))?;
+        match self.pin.artifact_sha(name) {
+            Some(want) if want == got => Ok(got),
+            want => Err(SandboxError::Runtime {
+                path,
+                reason: format!(
+                    "sha256 {got}, pinned {}",
+                    want.unwrap_or("nothing (not in the pin)")
+                ),
+            }),
+        }
     }
 }
 
