@@ -15,6 +15,7 @@ mod hostile;
 mod layouts;
 mod llm;
 mod seed;
+mod signing;
 mod spec;
 mod tamper;
 mod validate;
