@@ -253,11 +253,20 @@ impl SigningKey {
         })?;
         let key = PrivateKey::from_openssh(&bytes).map_err(|e| {
             let looks_public = bytes.starts_with(b"ssh-") || bytes.starts_with(b"ecdsa-");
-            unreadable(if looks_public {
-                "it is a public key; pass the private key file".into()
-            } else {
-                format!("not an OpenSSH private key ({e})")
-            })
+            match e {
+                _ if looks_public => {
+                    unreadable("it is a public key; pass the private key file".into())
+                }
+                ssh_key::Error::AlgorithmUnknown => SignatureError::UnsupportedAlgorithm {
+                    algorithm: "not ssh-ed25519".into(),
+                },
+                ssh_key::Error::AlgorithmUnsupported { algorithm } => {
+                    SignatureError::UnsupportedAlgorithm {
+                        algorithm: algorithm.to_string(),
+                    }
+                }
+                e => unreadable(format!("not an OpenSSH private key ({e})")),
+            }
         })?;
         SigningKey::new(key).map_err(|e| match e {
             SignatureError::KeyEncrypted { .. } => SignatureError::KeyEncrypted {

@@ -185,7 +185,7 @@ impl AllowedSigners {
                 line: i + 1,
                 reason,
             })?;
-            entries.push(entry);
+            entries.extend(entry);
         }
         Ok(AllowedSigners {
             path: path.to_path_buf(),
@@ -257,7 +257,10 @@ fn looks_like_key_type(t: &str) -> bool {
     t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") || t.starts_with("sk-")
 }
 
-fn parse_line(line_no: usize, line: &str) -> Result<SignerEntry, String> {
+/// One line: `Ok(None)` for a well-formed line whose key type this build cannot read (e.g. an
+/// ECDSA key in a file shared with git): it can never match an ed25519 signature, so it is
+/// skipped rather than making the whole file unusable.
+fn parse_line(line_no: usize, line: &str) -> Result<Option<SignerEntry>, String> {
     let (principals, rest) = next_token(line).ok_or("an unterminated quote in the principals")?;
     let principals = unquote(&principals);
     if principals.is_empty() {
@@ -274,9 +277,14 @@ fn parse_line(line_no: usize, line: &str) -> Result<SignerEntry, String> {
         next_token(rest).ok_or("no key after the options")?
     };
     let (blob, _comment) = next_token(rest).ok_or("the key has no base64 part")?;
-    let key = PublicKey::from_openssh(&format!("{key_type} {blob}"))
-        .map_err(|e| format!("the key `{key_type}` cannot be read: {e}"))?;
-    Ok(SignerEntry {
+    let key = match PublicKey::from_openssh(&format!("{key_type} {blob}")) {
+        Ok(k) => k,
+        Err(ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }) => {
+            return Ok(None)
+        }
+        Err(e) => return Err(format!("the key `{key_type}` cannot be read: {e}")),
+    };
+    Ok(Some(SignerEntry {
         line: line_no,
         principals,
         namespaces: opts.namespaces,
@@ -284,7 +292,7 @@ fn parse_line(line_no: usize, line: &str) -> Result<SignerEntry, String> {
         valid_before: opts.valid_before,
         cert_authority: opts.cert_authority,
         key: key.key_data().clone(),
-    })
+    }))
 }
 
 #[derive(Default)]

@@ -360,13 +360,21 @@ fn keys_that_cannot_sign_are_refused_by_kind() {
         SigningKey::read(&dir.path().join("none")),
         Err(SignatureError::KeyUnreadable { .. })
     ));
-    let ecdsa = dir.path().join("ecdsa");
-    ssh_keygen(&["-q", "-t", "ecdsa", "-N", "", "-f"], &ecdsa);
-    assert!(matches!(
-        SigningKey::read(&ecdsa),
-        Err(SignatureError::UnsupportedAlgorithm { .. } | SignatureError::KeyUnreadable { .. })
-    ));
+    for kind in ["ecdsa", "rsa"] {
+        let path = dir.path().join(kind);
+        ssh_keygen(&["-q", "-t", kind, "-N", "", "-f"], &path);
+        assert!(
+            matches!(
+                SigningKey::read(&path),
+                Err(SignatureError::UnsupportedAlgorithm { .. })
+            ),
+            "{kind}"
+        );
+    }
 }
+
+/// A public ECDSA key (from `ssh-keygen -t ecdsa`), a type this build does not read.
+const ECDSA_KEY: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNZzMxM87SN3vioVlgULeBduoOlbqrpnblzjWbEig4gbBXumMOTlYfpVDtDSzuK6oZVPNUKvqcAHs7tA4dKuLA0=";
 
 #[test]
 fn allowed_signers_files_are_read_as_openssh_writes_them() {
@@ -375,10 +383,15 @@ fn allowed_signers_files_are_read_as_openssh_writes_them() {
     let text = format!(
         "# comment\n\n  \"sdg maintainers\",ada@example.org {k1} a comment\n\
          bob namespaces=\"git,sdg-approval\",valid-before=\"20991231Z\" {k2}\n\
-         ca@example.org cert-authority {k1}\n"
+         ca@example.org cert-authority {k1}\n\
+         carol {ECDSA_KEY}\n"
     );
     let f = AllowedSigners::parse(Path::new("f"), &text).unwrap();
-    assert_eq!(f.entries.len(), 3);
+    assert_eq!(
+        f.entries.len(),
+        3,
+        "the ECDSA line (unreadable here) is skipped"
+    );
     assert_eq!(f.entries[0].principals, "sdg maintainers,ada@example.org");
     assert_eq!(f.entries[0].line, 3);
     assert_eq!(f.entries[1].namespaces.as_deref(), Some("git,sdg-approval"));
