@@ -102,7 +102,7 @@ pub fn run(a: ApproveArgs) -> u8 {
         let store = ApprovalStore::beside_spec(&spec);
         let signing_error = |problem: SignatureError| ApprovalError::Signing {
             name: c.name().to_string(),
-            problem,
+            problem: Box::new(problem),
         };
         let (spec_b, code_b) = (text.as_bytes(), code.as_bytes());
         let approval = if a.unsigned {

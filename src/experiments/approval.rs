@@ -223,14 +223,14 @@ pub enum ApprovalError {
     #[error("the approval of `{name}` cannot be trusted: {problem}")]
     Untrusted {
         name: String,
-        problem: SignatureError,
+        problem: Box<SignatureError>,
     },
 
     /// The approval could not be signed.
     #[error("cannot sign the approval of `{name}`: {problem}")]
     Signing {
         name: String,
-        problem: SignatureError,
+        problem: Box<SignatureError>,
     },
 
     /// Reading or writing failed.
@@ -309,7 +309,7 @@ pub fn approve_signed(
         .sign(&approval.signed_bytes())
         .map_err(|problem| ApprovalError::Signing {
             name: name.to_string(),
-            problem,
+            problem: Box::new(problem),
         })?;
     approval.signature = Some(sig);
     write(store, name, &approval)?;
@@ -450,7 +450,7 @@ pub fn verify_trusted(
         .check_trust(policy)
         .map_err(|problem| ApprovalError::Untrusted {
             name: name.to_string(),
-            problem,
+            problem: Box::new(problem),
         })?;
     approval.trust = Some(trust);
     Ok(approval)

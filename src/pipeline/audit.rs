@@ -177,7 +177,7 @@ fn check_approval(
         .check_trust(&policy)
         .map_err(|problem| ApprovalError::Untrusted {
             name: record.name.clone(),
-            problem,
+            problem: Box::new(problem),
         })?;
     Ok(Some(now))
 }

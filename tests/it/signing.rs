@@ -66,7 +66,7 @@ fn signing_key(s: &Signer) -> SigningKey {
 /// The signature problem of an `Untrusted` error.
 fn problem(e: ApprovalError) -> SignatureError {
     match e {
-        ApprovalError::Untrusted { problem, .. } => problem,
+        ApprovalError::Untrusted { problem, .. } => *problem,
         other => panic!("expected an untrusted approval, got {other:?}"),
     }
 }
