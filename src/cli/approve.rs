@@ -110,7 +110,7 @@ pub fn run(a: ApproveArgs) -> u8 {
         } else {
             let path = key_path
                 .clone()
-                .ok_or(signing_error(SignatureError::NoKey))?;
+                .ok_or_else(|| signing_error(SignatureError::NoKey))?;
             let key = SigningKey::read(&path).map_err(signing_error)?;
             approve_signed(
                 &store,

@@ -13,7 +13,9 @@
 //! `valid-before` (`YYYYMMDD[HHMM[SS]][Z]`; sdg reads every time as UTC, where `ssh-keygen`
 //! reads a time without `Z` as local time) and `cert-authority` (such a line only vouches for
 //! certificates, which sdg does not accept, so it never matches a plain key, as in OpenSSH).
-//! Any other option makes the line an error: a file is trusted whole or not at all.
+//! Any other option makes the line an error: a file is trusted whole or not at all. A line whose
+//! key type this build cannot read (ECDSA, security keys) is skipped: it cannot vouch for an
+//! ed25519 signature, and a file shared with git may well list such keys.
 //!
 //! [`locate`] decides which file is the trust root (see [`SignersSource`]); only the first one
 //! found is read, never a union, so a file an attacker can write cannot add to one they cannot.
