@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::render::{print_error, print_json};
-use crate::experiments::{ExperimentStore, Severity};
+use crate::experiments::{ApprovalTrust, ExperimentStore, Severity};
 use crate::pipeline::audit::{audit, AuditOptions};
 use crate::pipeline::PipelineError;
 use crate::sandbox::RunLimits;
@@ -21,6 +21,8 @@ pub struct AuditArgs {
     /// Linear-memory cap of the guest, in MiB (if the original run raised it).
     #[arg(long, value_name = "MIB")]
     memory_mib: Option<u64>,
+    #[command(flatten)]
+    trust: super::trust_args::TrustArgs,
 }
 
 pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
@@ -32,6 +34,7 @@ pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
         home,
         source: super::install_source(None),
         limits,
+        trust: a.trust.options(),
     };
     let mut progress = |l: &str| super::progress(l);
     let result = ExperimentStore::new(root)
@@ -53,9 +56,25 @@ pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
             "differences": outcome.differences,
             "dataset_sha256": outcome.rerun.dataset.sha256,
             "fuel_used": outcome.rerun.fuel_used,
+            "approval_trust": outcome.approval_trust,
         }));
     } else {
         let r = &outcome.original;
+        match &outcome.approval_trust {
+            Some(ApprovalTrust::Signed {
+                principal,
+                key_fingerprint,
+                ..
+            }) => println!(
+                "approval: signed by {} (key {}), verified",
+                crate::untrusted::terminal_line(principal),
+                crate::untrusted::terminal_line(key_fingerprint)
+            ),
+            Some(ApprovalTrust::UnsignedAllowed) => {
+                println!("approval: UNSIGNED (accepted with --allow-unsigned)")
+            }
+            None => println!("approval: none (the run was unapproved)"),
+        }
         for d in &outcome.differences {
             let tag = match d.severity {
                 Severity::Breaks => "DIFFERS",

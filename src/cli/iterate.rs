@@ -35,6 +35,8 @@ pub struct IterateArgs {
     json: bool,
     #[command(flatten)]
     llm: LlmArgs,
+    #[command(flatten)]
+    trust: super::trust_args::TrustArgs,
 }
 
 pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
@@ -75,6 +77,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
             source: super::install_source(None),
             limits: RunLimits::default(),
             require_approval: !a.yes,
+            trust: a.trust.options(),
         },
         seeds,
         max_rounds: a.max_rounds,

@@ -18,6 +18,7 @@ mod review;
 mod run;
 mod runtime;
 mod spec;
+mod trust_args;
 mod validate;
 
 use std::path::PathBuf;

@@ -46,6 +46,8 @@ pub struct RunArgs {
     /// says the run was unapproved.
     #[arg(long)]
     yes: bool,
+    #[command(flatten)]
+    trust: super::trust_args::TrustArgs,
 }
 
 pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
@@ -74,6 +76,7 @@ pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
         source: super::install_source(a.wheel),
         limits,
         require_approval: !a.yes,
+        trust: a.trust.options(),
     };
     let mut progress = |l: &str| super::progress(l);
     let result = pipeline::run_staged(&opts, &mut progress).and_then(|staged| {

@@ -2,11 +2,18 @@
 //! `<spec_dir>/.sdg/approvals/<name>.json`, plus the LLM's original draft of the code
 //! (`<name>.draft.py`) so the approved code can be diffed against what the model wrote.
 //!
+//! An approval is signed with the approver's SSH key ([`approve_signed`], SSHSIG over
+//! [`Approval::signed_bytes`]) and trusted only if the signature verifies against an allowed
+//! signer ([`verify_trusted`]); an unsigned one ([`approve`]) is accepted only when the caller
+//! allows it, and the record says so ([`ApprovalTrust::UnsignedAllowed`]).
+//!
 //! Files are replaced atomically (temp file in the same folder, fsync, rename, fsync of the
 //! folder) with mode 0600. Reading refuses symlinks and files over [`MAX_APPROVAL_BYTES`].
 
 use super::fsutil::{self, ReadError};
-use super::{names, time};
+pub use super::signature::{ApprovalSignature, ApprovalTrust, SignatureError, SigningKey};
+use super::signers::SignersLocation;
+use super::{names, signature, time};
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -32,6 +39,17 @@ pub struct Approval {
     pub note: Option<String>,
     /// The sdg version that wrote the approval.
     pub sdg_version: String,
+    /// The spec's name the approval was made under (absent in approvals written before
+    /// signing; signed as `null` then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The approver's SSH signature over [`Approval::signed_bytes`], if signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ApprovalSignature>,
+    /// How the run that used this approval trusted it. Set by verification, kept in experiment
+    /// records; an approval file in `.sdg/approvals/` carrying it is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<ApprovalTrust>,
 }
 
 impl Approval {
@@ -53,8 +71,63 @@ impl Approval {
         if self.sdg_version.is_empty() || self.sdg_version.len() > 64 {
             return Err("`sdg_version` is empty or too long".into());
         }
+        if let Some(name) = &self.name {
+            names::check_name(name).map_err(|r| format!("`name`: {r}"))?;
+        }
+        if let Some(sig) = &self.signature {
+            sig.check()?;
+        }
         Ok(())
     }
+
+    /// The canonical bytes the signature covers: a fixed header, then one `field: value` line
+    /// per field in a fixed order, free text as JSON strings (so no value can forge a line).
+    /// `signature` and `trust` are not covered.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let js = |s: &str| serde_json::Value::from(s).to_string();
+        let opt = |s: &Option<String>| s.as_deref().map_or("null".to_string(), js);
+        format!(
+            "sdg approval v1\nname: {}\nspec_sha256: {}\ncode_sha256: {}\napproved_by: {}\n\
+             approved_at: {}\nnote: {}\nsdg_version: {}\n",
+            opt(&self.name),
+            js(&self.spec_sha256),
+            js(&self.code_sha256),
+            js(&self.approved_by),
+            js(&self.approved_at),
+            opt(&self.note),
+            js(&self.sdg_version),
+        )
+        .into_bytes()
+    }
+
+    /// Checks the signature (if any) under `policy`: the trust a run records.
+    pub fn check_trust(&self, policy: &TrustPolicy) -> Result<ApprovalTrust, SignatureError> {
+        let Some(sig) = &self.signature else {
+            return if policy.allow_unsigned {
+                Ok(ApprovalTrust::UnsignedAllowed)
+            } else {
+                Err(SignatureError::Unsigned)
+            };
+        };
+        let location = policy
+            .signers
+            .as_ref()
+            .ok_or(SignatureError::NoAllowedSigners)?;
+        let at = time::parse_rfc3339(&self.approved_at).ok_or(SignatureError::Malformed {
+            reason: "`approved_at` is not an RFC 3339 time".into(),
+        })?;
+        let v = signature::verify(sig, &self.signed_bytes(), &self.approved_by, at, location)?;
+        Ok(v.trust())
+    }
+}
+
+/// What a caller accepts as a trusted approval.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustPolicy {
+    /// Accept an unsigned approval (`--allow-unsigned`); recorded as such.
+    pub allow_unsigned: bool,
+    /// The allowed-signers file (see [`super::signers::locate`]); `None`: no file found.
+    pub signers: Option<SignersLocation>,
 }
 
 /// Where approvals and drafts live: one folder, one `<name>.json` (and `<name>.draft.py`) each.
@@ -146,6 +219,20 @@ pub enum ApprovalError {
     )]
     Corrupt { path: PathBuf, reason: String },
 
+    /// The approval's signature is missing or does not verify.
+    #[error("the approval of `{name}` cannot be trusted: {problem}")]
+    Untrusted {
+        name: String,
+        problem: Box<SignatureError>,
+    },
+
+    /// The approval could not be signed.
+    #[error("cannot sign the approval of `{name}`: {problem}")]
+    Signing {
+        name: String,
+        problem: Box<SignatureError>,
+    },
+
     /// Reading or writing failed.
     #[error("cannot {op} {path}: {source}")]
     Io {
@@ -154,6 +241,18 @@ pub enum ApprovalError {
         #[source]
         source: io::Error,
     },
+}
+
+impl ApprovalError {
+    /// A stable name for `--json`: `approval`, or the signature problem's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApprovalError::Untrusted { problem, .. } | ApprovalError::Signing { problem, .. } => {
+                problem.kind()
+            }
+            _ => "approval",
+        }
+    }
 }
 
 fn checked_name(name: &str) -> Result<(), ApprovalError> {
@@ -171,10 +270,53 @@ fn create_root(store: &ApprovalStore) -> Result<(), ApprovalError> {
     })
 }
 
-/// Records that `who` approved this exact spec + code pair under `name`, replacing any earlier
-/// approval of `name`. `who` is trimmed; `note` is kept as given.
+/// Records that `who` approved this exact spec + code pair under `name`, unsigned, replacing any
+/// earlier approval of `name`. `who` is trimmed; `note` is kept as given. Runs accept it only
+/// with `--allow-unsigned`.
 pub fn approve(
     store: &ApprovalStore,
+    name: &str,
+    spec: &[u8],
+    code: &[u8],
+    who: &str,
+    note: Option<&str>,
+) -> Result<Approval, ApprovalError> {
+    let approval = build(name, spec, code, who, note)?;
+    write(store, name, &approval)?;
+    Ok(approval)
+}
+
+/// As [`approve`], signed with `key` (the approver `who` is the principal the allowed-signers
+/// file must list for the key).
+pub fn approve_signed(
+    store: &ApprovalStore,
+    name: &str,
+    spec: &[u8],
+    code: &[u8],
+    who: &str,
+    note: Option<&str>,
+    key: &SigningKey,
+) -> Result<Approval, ApprovalError> {
+    let mut approval = build(name, spec, code, who, note)?;
+    if approval.approved_by.contains([',', '"']) {
+        return Err(ApprovalError::InvalidApprover {
+            reason: "a signer's name cannot contain a comma or a double quote (allowed-signers \
+                     principals are comma-separated)"
+                .into(),
+        });
+    }
+    let sig = key
+        .sign(&approval.signed_bytes())
+        .map_err(|problem| ApprovalError::Signing {
+            name: name.to_string(),
+            problem: Box::new(problem),
+        })?;
+    approval.signature = Some(sig);
+    write(store, name, &approval)?;
+    Ok(approval)
+}
+
+fn build(
     name: &str,
     spec: &[u8],
     code: &[u8],
@@ -187,15 +329,23 @@ pub fn approve(
     if let Some(note) = note {
         names::check_note(note).map_err(|reason| ApprovalError::InvalidNote { reason })?;
     }
-    let approval = Approval {
+    Ok(Approval {
         spec_sha256: fsutil::sha256_hex(spec),
         code_sha256: fsutil::sha256_hex(code),
         approved_by: who,
         approved_at: time::rfc3339(time::now().0),
         note: note.map(str::to_string),
         sdg_version: env!("CARGO_PKG_VERSION").to_string(),
-    };
-    let mut json = serde_json::to_vec_pretty(&approval).map_err(|e| ApprovalError::Io {
+        name: Some(name.to_string()),
+        signature: None,
+        trust: None,
+    })
+}
+
+/// Writes `approval` as the approval of `name` (atomic, 0600).
+pub fn write(store: &ApprovalStore, name: &str, approval: &Approval) -> Result<(), ApprovalError> {
+    checked_name(name)?;
+    let mut json = serde_json::to_vec_pretty(approval).map_err(|e| ApprovalError::Io {
         op: "encode",
         path: store.approval_path(name),
         source: io::Error::other(e),
@@ -207,8 +357,7 @@ pub fn approve(
         op: "write",
         path,
         source,
-    })?;
-    Ok(approval)
+    })
 }
 
 /// Reads the approval of `name`: `Missing` if there is none, `Corrupt` if it cannot be trusted.
@@ -230,7 +379,26 @@ pub fn load_approval(store: &ApprovalStore, name: &str) -> Result<Approval, Appr
             })
         }
     };
-    parse_approval(&bytes).map_err(|reason| ApprovalError::Corrupt { path, reason })
+    let approval = parse_approval(&bytes).map_err(|reason| ApprovalError::Corrupt {
+        path: path.clone(),
+        reason,
+    })?;
+    if approval.trust.is_some() {
+        return Err(ApprovalError::Corrupt {
+            path,
+            reason: "it claims a `trust`, which only a verification can establish".into(),
+        });
+    }
+    if approval.name.as_deref().is_some_and(|n| n != name) {
+        return Err(ApprovalError::Corrupt {
+            path,
+            reason: format!(
+                "it was made for `{}`, not `{name}`",
+                approval.name.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(approval)
 }
 
 /// Parses and checks approval JSON (as stored in `<name>.json` or an experiment's `approval.json`).
@@ -266,6 +434,25 @@ pub fn verify(
             now: code_now,
         });
     }
+    Ok(approval)
+}
+
+/// [`verify`], then the signature under `policy`: the approval with its [`ApprovalTrust`] set.
+pub fn verify_trusted(
+    store: &ApprovalStore,
+    name: &str,
+    spec: &[u8],
+    code: &[u8],
+    policy: &TrustPolicy,
+) -> Result<Approval, ApprovalError> {
+    let mut approval = verify(store, name, spec, code)?;
+    let trust = approval
+        .check_trust(policy)
+        .map_err(|problem| ApprovalError::Untrusted {
+            name: name.to_string(),
+            problem: Box::new(problem),
+        })?;
+    approval.trust = Some(trust);
     Ok(approval)
 }
 

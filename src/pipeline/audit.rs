@@ -1,15 +1,21 @@
 //! `sdg audit`: re-run an experiment record from its own spec and code (never the files in the
 //! working tree), with its seed, rows and format, and name every difference that matters for
-//! reproducibility: dataset hash, fuel, runtime identity, validation report.
+//! reproducibility: dataset hash, fuel, runtime identity, validation report. Before anything
+//! runs, the record's approval must be for the record's own spec and code, and its signature
+//! must still verify (an unsigned one only with `--allow-unsigned`).
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::record::rerun_record;
-use super::{run, PipelineError, RunOptions};
+use super::{run, trust_note, PipelineError, RunOptions, TrustOptions};
 use crate::columns::Format;
-use crate::experiments::{audit_diff, names, Difference, Experiment, Record, Severity};
+use crate::experiments::signers::{self, SignersLocation, SignersSource};
+use crate::experiments::{
+    audit_diff, fsutil, names, ApprovalError, ApprovalTrust, Difference, Experiment, Record,
+    Severity, TrustPolicy,
+};
 use crate::sandbox::{runtime::InstallSource, RunLimits};
 
 /// How to re-run.
@@ -19,6 +25,8 @@ pub struct AuditOptions {
     pub source: InstallSource,
     /// Limits for the rerun; the fuel is raised to cover what the original run used.
     pub limits: RunLimits,
+    /// How the record's approval is trusted (`--allowed-signers`, `--allow-unsigned`).
+    pub trust: TrustOptions,
 }
 
 /// What an audit found.
@@ -30,6 +38,8 @@ pub struct AuditOutcome {
     pub rerun: Record,
     /// Every difference; empty when the run reproduced.
     pub differences: Vec<Difference>,
+    /// How the record's approval was trusted now (`None`: the run was unapproved).
+    pub approval_trust: Option<ApprovalTrust>,
 }
 
 impl AuditOutcome {
@@ -58,6 +68,10 @@ pub fn audit(
     let record = &exp.record;
     let spec = exp.spec()?;
     let code = exp.code()?;
+    let approval_trust = check_approval(record, &spec, &code, &opts.trust)?;
+    if let Some(note) = approval_trust.as_ref().and_then(trust_note) {
+        progress(&note);
+    }
     let report = exp.report()?;
     let format = format_of(&record.dataset.format).ok_or_else(|| {
         crate::experiments::ExperimentError::Corrupt {
@@ -94,6 +108,7 @@ pub fn audit(
         source: opts.source.clone(),
         limits,
         require_approval: false,
+        trust: TrustOptions::default(),
     };
     progress(&format!(
         "re-running {} (seed {}, {} rows)",
@@ -111,5 +126,58 @@ pub fn audit(
         original: record.clone(),
         rerun,
         differences,
+        approval_trust,
     })
+}
+
+/// The record's approval must be for its own spec and code, and its signature must verify now:
+/// against `--allowed-signers`, `$SDG_ALLOWED_SIGNERS` or the user's file, else the file the
+/// run used (as weak as the experiments folder, and said so).
+fn check_approval(
+    record: &Record,
+    spec: &[u8],
+    code: &[u8],
+    trust: &TrustOptions,
+) -> Result<Option<ApprovalTrust>, PipelineError> {
+    let Some(approval) = &record.approval else {
+        return Ok(None);
+    };
+    let (spec_now, code_now) = (fsutil::sha256_hex(spec), fsutil::sha256_hex(code));
+    if approval.spec_sha256 != spec_now {
+        return Err(ApprovalError::SpecChanged {
+            name: record.name.clone(),
+            approved: approval.spec_sha256.clone(),
+            code_also_changed: approval.code_sha256 != code_now,
+            now: spec_now,
+        }
+        .into());
+    }
+    if approval.code_sha256 != code_now {
+        return Err(ApprovalError::CodeChanged {
+            name: record.name.clone(),
+            approved: approval.code_sha256.clone(),
+            now: code_now,
+        }
+        .into());
+    }
+    let recorded = match &approval.trust {
+        Some(ApprovalTrust::Signed {
+            allowed_signers, ..
+        }) => Some(SignersLocation {
+            path: allowed_signers.into(),
+            source: SignersSource::Record,
+        }),
+        _ => None,
+    };
+    let policy = TrustPolicy {
+        allow_unsigned: trust.allow_unsigned,
+        signers: signers::locate(trust.allowed_signers.as_deref(), recorded),
+    };
+    let now = approval
+        .check_trust(&policy)
+        .map_err(|problem| ApprovalError::Untrusted {
+            name: record.name.clone(),
+            problem: Box::new(problem),
+        })?;
+    Ok(Some(now))
 }

@@ -18,7 +18,10 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, CheckError, Violation};
 use crate::columns::{self, ColumnError, DatasetFile, Format, StagedDataset};
 use crate::contract::{Contract, ContractError};
-use crate::experiments::{Approval, ApprovalError, ApprovalStore, ExperimentError};
+use crate::experiments::signers::{self, SignersLocation, SignersSource};
+use crate::experiments::{
+    Approval, ApprovalError, ApprovalStore, ApprovalTrust, ExperimentError, TrustPolicy,
+};
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
 
 /// Largest code file read (bytes); the sandbox refuses larger ones too.
@@ -41,6 +44,55 @@ pub struct RunOptions {
     /// Refuse code that is not approved for this exact spec (`sdg approve`). Off only for
     /// scripted use (`--yes`) and audits; the code check applies either way.
     pub require_approval: bool,
+    /// How approvals are trusted: allowed signers, unsigned approvals.
+    pub trust: TrustOptions,
+}
+
+/// How a run (or audit) decides to trust an approval.
+#[derive(Debug, Clone, Default)]
+pub struct TrustOptions {
+    /// Accept an unsigned approval (`--allow-unsigned`); the record says so.
+    pub allow_unsigned: bool,
+    /// `--allowed-signers FILE` (else `$SDG_ALLOWED_SIGNERS`, the user's config file, then the
+    /// project's `.sdg/allowed_signers`; see [`signers::locate`]).
+    pub allowed_signers: Option<PathBuf>,
+}
+
+impl TrustOptions {
+    /// The policy for approvals kept beside `spec_path`.
+    pub fn policy_for_spec(&self, spec_path: &Path) -> TrustPolicy {
+        let project = SignersLocation {
+            path: signers::project_path(spec_path),
+            source: SignersSource::Project,
+        };
+        TrustPolicy {
+            allow_unsigned: self.allow_unsigned,
+            signers: signers::locate(self.allowed_signers.as_deref(), Some(project)),
+        }
+    }
+}
+
+/// The stderr note for a trust that is weaker than it looks, if any.
+pub fn trust_note(trust: &ApprovalTrust) -> Option<String> {
+    match trust {
+        ApprovalTrust::UnsignedAllowed => Some(
+            "the approval is unsigned and accepted only because of --allow-unsigned; \
+             the record says so"
+                .into(),
+        ),
+        ApprovalTrust::Signed {
+            principal,
+            allowed_signers,
+            source,
+            ..
+        } if source.is_weak() => Some(format!(
+            "the approval's signer `{principal}` is trusted through {allowed_signers}, which \
+             is only as trustworthy as whoever can write that folder (pin your own signers \
+             with --allowed-signers, SDG_ALLOWED_SIGNERS or \
+             $XDG_CONFIG_HOME/sdg/allowed_signers)"
+        )),
+        ApprovalTrust::Signed { .. } => None,
+    }
 }
 
 /// What a successful run reports.
@@ -211,7 +263,7 @@ impl PipelineError {
             ) => "bad_result",
             PipelineError::Columns(ColumnError::Read { .. }) => "read",
             PipelineError::Columns(_) => "write",
-            PipelineError::Approval(_) => "approval",
+            PipelineError::Approval(e) => e.kind(),
             PipelineError::Experiment(ExperimentError::Tampered { .. }) => "tampered",
             PipelineError::Experiment(ExperimentError::DatasetChanged { .. }) => "dataset_changed",
             PipelineError::Experiment(ExperimentError::Io { .. }) => "record_io",
@@ -322,7 +374,15 @@ pub fn run_staged(
         &spec_text,
         &code,
         opts.require_approval,
+        &opts.trust,
     )?;
+    if let Some(note) = approval
+        .as_ref()
+        .and_then(|a| a.trust.as_ref())
+        .and_then(trust_note)
+    {
+        progress(&note);
+    }
     let (sandbox, _) = sandbox::open(&opts.home, &opts.source, progress)?;
     let mut limits = opts.limits.clone();
     limits.time_limit = contract.time_limit();
@@ -390,21 +450,24 @@ pub fn run_staged(
     })
 }
 
-/// The approval of this exact spec + code (kept beside the spec, under the contract's name).
-/// Required: a missing or stale approval is an error. Not required: it is recorded if valid.
+/// The approval of this exact spec + code (kept beside the spec, under the contract's name),
+/// its signature verified under `trust`. Required: a missing, stale or untrusted approval is an
+/// error. Not required: it is recorded if it is valid and trusted.
 pub fn approval_for(
     spec_path: &Path,
     contract: &Contract,
     spec_text: &str,
     code: &str,
     required: bool,
+    trust: &TrustOptions,
 ) -> Result<Option<Approval>, PipelineError> {
     let store = ApprovalStore::beside_spec(spec_path);
-    match crate::experiments::verify(
+    match crate::experiments::verify_trusted(
         &store,
         contract.name(),
         spec_text.as_bytes(),
         code.as_bytes(),
+        &trust.policy_for_spec(spec_path),
     ) {
         Ok(a) => Ok(Some(a)),
         Err(e) if required => Err(PipelineError::Approval(e)),

@@ -1,6 +1,7 @@
 //! Every example in `specs/` end to end through the `sdg` binary: the spec checks, its code keeps
 //! the contract, `sdg run` reaches the promised verdict (PASSED, or FAILED for the deliberately
-//! wrong twin), and `sdg validate` on the written file agrees.
+//! wrong twin), and `sdg validate` on the written file agrees. Every example's approval is signed
+//! by the examples' key listed in `specs/.sdg/allowed_signers`, for the committed bytes.
 
 use std::path::{Path, PathBuf};
 
@@ -60,7 +61,10 @@ fn every_example_runs_to_its_promised_verdict_and_validate_agrees() {
         let stem = spec.file_stem().unwrap().to_str().unwrap().to_string();
         for format in ["parquet", "csv"] {
             let out = dir.path().join(format!("{stem}.{format}"));
+            // As on a fresh machine: no signers of the user's, only the project's.
             let o = sdg()
+                .env("XDG_CONFIG_HOME", dir.path())
+                .env_remove("SDG_ALLOWED_SIGNERS")
                 .args(["run", "--json", "--format", format, "--out"])
                 .arg(&out)
                 .arg(&spec)
@@ -124,6 +128,43 @@ fn every_example_is_approved_as_committed() {
             spec.display(),
             v["approval_problem"],
             spec.display()
+        );
+    }
+}
+
+#[test]
+fn every_example_approval_is_signed_for_the_committed_bytes() {
+    // A changed example needs a new signed approval: the coordinator signs with the examples'
+    // key (kept outside the repository) and `sdg approve X --key KEY --by "sdg maintainers"`.
+    use sdg::experiments::{
+        verify_trusted, ApprovalStore, ApprovalTrust, SignersLocation, SignersSource, TrustPolicy,
+    };
+    let signers = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/.sdg/allowed_signers");
+    let policy = TrustPolicy {
+        allow_unsigned: false,
+        signers: Some(SignersLocation {
+            path: signers,
+            source: SignersSource::Project,
+        }),
+    };
+    for spec in examples() {
+        let name = spec.file_stem().unwrap().to_str().unwrap();
+        let code = spec.with_extension("py");
+        let approval = verify_trusted(
+            &ApprovalStore::beside_spec(&spec),
+            name,
+            &std::fs::read(&spec).unwrap(),
+            &std::fs::read(&code).unwrap(),
+            &policy,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        assert!(
+            matches!(
+                approval.trust,
+                Some(ApprovalTrust::Signed { ref principal, .. }) if principal == "sdg maintainers"
+            ),
+            "{name}: {:?}",
+            approval.trust
         );
     }
 }

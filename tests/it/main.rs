@@ -20,6 +20,7 @@ mod project;
 mod races;
 mod runtime_install;
 mod seed;
+mod signing;
 mod spec;
 mod tamper;
 mod validate;

@@ -1,5 +1,6 @@
 //! The intent-to-dataset loop through the `sdg` binary: `new` (against a canned LLM server),
-//! `review`, `approve`, approval enforcement in `run` (and `--yes`), experiment records,
+//! `review`, `approve` (signed with a test key trusted through `$SDG_ALLOWED_SIGNERS`),
+//! approval enforcement in `run` (and `--yes`), experiment records,
 //! `experiments`, `compare`, `audit` (reproduced, tampered, differing), and `iterate`.
 
 use std::path::{Path, PathBuf};
@@ -48,11 +49,20 @@ impl Work {
     fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }
+    /// A signing key trusted as `tester` (made on first use), so approvals are signed.
+    fn signer(&self) -> crate::signing::Signer {
+        let keys = self.path("signer");
+        std::fs::create_dir_all(&keys).unwrap();
+        crate::signing::signer_in(&keys, "tester", 1)
+    }
     fn sdg(&self, args: &[&str]) -> Output {
+        let signer = self.signer();
         sdg()
             .current_dir(self.dir.path())
             .env("SDG_EXPERIMENTS", self.path("experiments"))
             .env("SDG_USER", "tester")
+            .env("SDG_SIGNING_KEY", &signer.key)
+            .env("SDG_ALLOWED_SIGNERS", &signer.allowed)
             .args(args)
             .output()
             .unwrap()
