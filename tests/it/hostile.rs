@@ -149,14 +149,15 @@ fn deep_recursion_is_stopped() {
     );
     req.limits.memory_bytes = 1 << 30;
     req.limits.time_limit = Duration::from_secs(30);
-    let e = stop(run(&req));
-    let named = match &e {
-        SandboxError::GuestTrap { trap } => trap.code() == Some(wasmtime::Trap::StackOverflow),
-        SandboxError::PythonException(p) => p.exc_type == "RecursionError",
-        SandboxError::MemoryLimit { .. } => true,
-        _ => false,
-    };
-    assert!(named, "{e:?}");
+    // Python-to-Python calls keep their frames on the heap (CPython 3.11+), not the C stack:
+    // with the recursion limit lifted, the frames grow until the memory cap refuses them.
+    match stop(run(&req)) {
+        SandboxError::MemoryLimit { limit, requested } => {
+            assert_eq!(limit, 1 << 30);
+            assert!(requested > limit, "{requested}");
+        }
+        other => panic!("{other:?}"),
+    }
     healthy_afterwards();
 }
 

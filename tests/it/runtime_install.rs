@@ -142,7 +142,9 @@ fn a_run_s_record_names_the_hashes_of_the_files_it_ran() {
     let o = sdg()
         .env("SDG_HOME", home.path())
         .env_remove("SDG_RUNTIME")
-        .args(["run", "--yes", "--json", "--rows", "10", "--out"])
+        .args([
+            "run", "--yes", "--json", "--rows", "100000", "--seed", "42", "--out",
+        ])
         .arg(out.path().join("d.parquet"))
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -353,7 +355,9 @@ fn concurrent_first_runs_wait_for_one_install() {
         sdg()
             .env("SDG_HOME", home.path())
             .env("SDG_RUNTIME", &src)
-            .args(["run", "--yes", "--json", "--rows", "10", "--out"])
+            .args([
+                "run", "--yes", "--json", "--rows", "100000", "--seed", "42", "--out",
+            ])
             .arg(scratch.path().join(format!("d{n}.parquet")))
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -401,7 +405,9 @@ fn an_unusable_home_is_an_internal_error_exit_4() {
     let o = sdg()
         .env("SDG_HOME", file.join("home"))
         .env_remove("SDG_RUNTIME")
-        .args(["run", "--yes", "--json", "--rows", "10", "--out"])
+        .args([
+            "run", "--yes", "--json", "--rows", "100000", "--seed", "42", "--out",
+        ])
         .arg(scratch.path().join("d.parquet"))
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
