@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn malformed_columns_are_blamed_on_the_generator() {
         let h = columns_hint(&ColumnError::BadBatch {
-            reason: "lengths differ".into(),
+            problem: crate::columns::BatchProblem::ColumnCount {
+                columns: 1,
+                outputs: 2,
+            },
         });
         assert!(h.contains("generator"), "{h}");
         assert!(!h.contains("disk"), "{h}");

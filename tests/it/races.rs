@@ -30,6 +30,7 @@ fn options(seed: u64, out: &Path) -> RunOptions {
         },
         limits: RunLimits::default(),
         require_approval: false,
+        trust: pipeline::TrustOptions::default(),
     }
 }
 
