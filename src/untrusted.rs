@@ -132,7 +132,8 @@ impl serde_json::ser::Formatter for InertFormatter {
 mod tests {
     use super::*;
 
-    const HOSTILE: &str = "a\u{1b}]0;pwned\u{7}b\u{1b}[2J\rPASSED\u{9b}31m\u{202e}cba\u{7f}\u{2028}";
+    const HOSTILE: &str =
+        "a\u{1b}]0;pwned\u{7}b\u{1b}[2J\rPASSED\u{9b}31m\u{202e}cba\u{7f}\u{2028}";
 
     #[test]
     fn terminal_output_has_no_dangerous_character() {
@@ -148,7 +149,10 @@ mod tests {
     #[test]
     fn json_is_inert_and_decodes_to_the_same_value() {
         let v = serde_json::json!({"message": HOSTILE, "list": [HOSTILE]});
-        for text in [to_json_string(&v).unwrap(), to_json_string_pretty(&v).unwrap()] {
+        for text in [
+            to_json_string(&v).unwrap(),
+            to_json_string_pretty(&v).unwrap(),
+        ] {
             assert!(
                 !text.chars().any(|c| c != '\n' && is_dangerous(c)),
                 "{text:?}"
