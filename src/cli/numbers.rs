@@ -47,7 +47,7 @@ fn float(s: &str, what: &str, range: &str) -> Result<f64, String> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(format!("{v} is not {what}: expected a number in {range}"))
+        Err(format!("{v:?} is not {what}: expected a number in {range}"))
     }
 }
 
@@ -104,7 +104,7 @@ pub fn temperature(s: &str) -> Result<f64, String> {
     if TEMPERATURE_RANGE.contains(&v) {
         Ok(v)
     } else {
-        Err(format!("{v} is outside {range} (a temperature)"))
+        Err(format!("{v:?} is outside {range} (a temperature)"))
     }
 }
 

@@ -271,7 +271,7 @@ pub fn timeout_from_secs(v: f64) -> Result<Duration, String> {
     match Duration::try_from_secs_f64(v) {
         Ok(d) if !d.is_zero() && d <= MAX_TIMEOUT => Ok(d),
         _ => Err(format!(
-            "{v} is not a number of seconds in 0 < SECS <= {max}"
+            "{v:?} is not a number of seconds in 0 < SECS <= {max}"
         )),
     }
 }
