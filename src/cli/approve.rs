@@ -7,6 +7,7 @@
 //! accept only with `--allow-unsigned`. After signing, the approval is checked against the
 //! allowed signers a run would use, and a warning says how to trust the key if they do not.
 
+use super::term::{errln, outln};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -80,7 +81,7 @@ pub fn run(a: ApproveArgs) -> u8 {
     let spec = match super::resolve_spec(&a.spec) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
@@ -90,7 +91,7 @@ pub fn run(a: ApproveArgs) -> u8 {
             .or_else(|| std::env::var("USER").ok())
             .filter(|w| !w.trim().is_empty());
     let Some(who) = who else {
-        eprintln!("error: who approves? pass --by NAME or set SDG_USER");
+        errln!("error: who approves? pass --by NAME or set SDG_USER");
         return 2;
     };
     let key_path = if a.unsigned { None } else { signing_key(&a) };
@@ -126,7 +127,7 @@ pub fn run(a: ApproveArgs) -> u8 {
     })();
     match result {
         Ok((c, code_path, approval, store)) => {
-            println!(
+            outln!(
                 "approved `{}`: {} (sha256 {}) + {} (sha256 {}) by {} at {}{}",
                 c.name(),
                 spec.display(),
@@ -140,14 +141,14 @@ pub fn run(a: ApproveArgs) -> u8 {
                     None => ", UNSIGNED".to_string(),
                 }
             );
-            eprintln!(
+            errln!(
                 "sdg: kept in {}; any edit to the spec or code voids it",
                 store.approval_path(c.name()).display()
             );
             if approval.signature.is_some() {
                 warn_if_untrusted(&a, &spec, &approval, key_path.as_deref());
             } else {
-                eprintln!(
+                errln!(
                     "sdg: warning: the approval is unsigned: `sdg run` accepts it only with \
                      --allow-unsigned"
                 );
@@ -171,7 +172,7 @@ fn warn_if_untrusted(a: &ApproveArgs, spec: &Path, approval: &Approval, key: Opt
     let Err(problem) = approval.check_trust(&policy) else {
         return;
     };
-    eprintln!(
+    errln!(
         "sdg: warning: `sdg run` will refuse this approval until its key is trusted: {}",
         problem.to_string().lines().next().unwrap_or_default()
     );
@@ -184,7 +185,7 @@ fn warn_if_untrusted(a: &ApproveArgs, spec: &Path, approval: &Approval, key: Opt
         .or_else(signers::user_config_path);
     if let (Some(public), Some(file)) = (public, file) {
         if let Ok(line) = signers::line_for(&approval.approved_by, &public, NAMESPACE) {
-            eprintln!(
+            errln!(
                 "sdg: to trust it, add this line to {}:\n{}",
                 file.display(),
                 terminal_line(&line)

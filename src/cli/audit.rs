@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::render::{print_error, print_json};
+use super::term::outln;
 use crate::experiments::{ApprovalTrust, ExperimentStore, Severity};
 use crate::pipeline::audit::{audit, AuditOptions};
 use crate::pipeline::PipelineError;
 use crate::sandbox::RunLimits;
+use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -18,8 +20,8 @@ pub struct AuditArgs {
     /// Print one JSON object instead.
     #[arg(long)]
     json: bool,
-    /// Linear-memory cap of the guest, in MiB (if the original run raised it).
-    #[arg(long, value_name = "MIB")]
+    /// Linear-memory cap of the guest, in MiB, 1..=4096 (if the original run raised it).
+    #[arg(long, value_name = "MIB", value_parser = super::numbers::memory_mib, allow_negative_numbers = true)]
     memory_mib: Option<u64>,
     #[command(flatten)]
     trust: super::trust_args::TrustArgs,
@@ -28,7 +30,7 @@ pub struct AuditArgs {
 pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
     let mut limits = RunLimits::default();
     if let Some(m) = a.memory_mib {
-        limits.memory_bytes = m.saturating_mul(1 << 20);
+        limits.memory_bytes = super::numbers::mib_to_bytes(m);
     }
     let opts = AuditOptions {
         home,
@@ -65,15 +67,15 @@ pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
                 principal,
                 key_fingerprint,
                 ..
-            }) => println!(
+            }) => outln!(
                 "approval: signed by {} (key {}), verified",
                 crate::untrusted::terminal_line(principal),
                 crate::untrusted::terminal_line(key_fingerprint)
             ),
             Some(ApprovalTrust::UnsignedAllowed) => {
-                println!("approval: UNSIGNED (accepted with --allow-unsigned)")
+                outln!("approval: UNSIGNED (accepted with --allow-unsigned)")
             }
-            None => println!("approval: none (the run was unapproved)"),
+            None => outln!("approval: none (the run was unapproved)"),
         }
         for d in &outcome.differences {
             let tag = match d.severity {
@@ -83,17 +85,24 @@ pub fn run(a: AuditArgs, root: &Path, home: PathBuf) -> u8 {
             let at = d
                 .path
                 .as_deref()
-                .map(|p| format!(" at {p}"))
+                .map(|p| format!(" at {}", line(p)))
                 .unwrap_or_default();
-            println!("{tag}: {}{at}: {} → {}", d.what, d.original, d.rerun);
+            outln!(
+                "{tag}: {}{at}: {} → {}",
+                line(&d.what),
+                line(&d.original),
+                line(&d.rerun)
+            );
         }
         if ok {
-            println!(
+            outln!(
                 "REPRODUCED {}: dataset sha256 {}, fuel {}, report identical",
-                r.id, r.dataset.sha256, r.fuel_used
+                line(&r.id),
+                line(&r.dataset.sha256),
+                r.fuel_used
             );
         } else {
-            println!("NOT REPRODUCED {}: see the differences above", r.id);
+            outln!("NOT REPRODUCED {}: see the differences above", line(&r.id));
         }
     }
     if ok {

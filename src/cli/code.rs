@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::render::{print_error, print_json};
+use super::term::outln;
 use crate::contract::Contract;
 use crate::pipeline::{self, PipelineError};
 
@@ -42,7 +43,7 @@ pub fn run(cmd: CodeCommand) -> u8 {
                     "status": "CLEAN", "code": path, "violations": [],
                 }));
             } else {
-                println!(
+                outln!(
                     "ok: `{}` keeps the contract of `{}`",
                     path.display(),
                     a.spec.display()

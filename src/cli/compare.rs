@@ -6,8 +6,10 @@ use std::path::Path;
 use clap::Args;
 
 use super::render::{print_error, print_json};
+use super::term::outln;
 use crate::experiments::ExperimentStore;
 use crate::pipeline::{compare::compare, PipelineError};
+use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -46,37 +48,43 @@ pub fn run(a: CompareArgs, root: &Path) -> u8 {
         print_json(&c);
         return 0;
     }
-    println!(
+    outln!(
         "A: {} {} seed {} rows {}",
-        c.a.id, c.a.status, c.a.seed, c.a.rows
+        line(&c.a.id),
+        line(&c.a.status),
+        c.a.seed,
+        c.a.rows
     );
-    println!(
+    outln!(
         "B: {} {} seed {} rows {}",
-        c.b.id, c.b.status, c.b.seed, c.b.rows
+        line(&c.b.id),
+        line(&c.b.status),
+        c.b.seed,
+        c.b.rows
     );
     if c.a.dataset_sha256 == c.b.dataset_sha256 {
-        println!("the datasets are identical (same sha256)");
+        outln!("the datasets are identical (same sha256)");
     }
-    println!("\n{:<52} {:>14} {:>14} {:>14}", "METRIC", "A", "B", "B - A");
+    outln!("\n{:<52} {:>14} {:>14} {:>14}", "METRIC", "A", "B", "B - A");
     for m in &c.metrics {
-        println!(
+        outln!(
             "{:<52} {:>14} {:>14} {:>14}",
-            m.name,
+            line(&m.name),
             num(m.a),
             num(m.b),
             num(m.delta)
         );
     }
-    println!("\ntwo-sample Kolmogorov-Smirnov per column:");
+    outln!("\ntwo-sample Kolmogorov-Smirnov per column:");
     if let Some(why) = &c.datasets_unavailable {
-        println!("  not run: {why}");
+        outln!("  not run: {}", line(why));
     }
     for col in &c.columns {
         match &col.skipped {
-            Some(why) => println!("  {:<24} skipped: {why}", col.column),
-            None => println!(
+            Some(why) => outln!("  {:<24} skipped: {}", line(&col.column), line(why)),
+            None => outln!(
                 "  {:<24} D = {:<10} p = {:<12} (n = {} vs {})",
-                col.column,
+                line(&col.column),
                 num(col.statistic),
                 col.p_value.map_or("-".into(), |p| format!("{p:.4e}")),
                 col.n_a,

@@ -6,7 +6,9 @@ use std::path::Path;
 use clap::Args;
 
 use super::render::print_json;
+use super::term::{errln, outln};
 use crate::experiments::ExperimentStore;
+use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
 pub struct ExperimentsArgs {
@@ -22,7 +24,7 @@ pub fn run(a: ExperimentsArgs, root: &Path) -> u8 {
     let mut listing = match ExperimentStore::new(root).list() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_chain(&e);
             return 4;
         }
     };
@@ -34,26 +36,36 @@ pub fn run(a: ExperimentsArgs, root: &Path) -> u8 {
         return 0;
     }
     for w in &listing.warnings {
-        eprintln!("warning: {}: {}", w.path.display(), w.reason);
+        errln!(
+            "warning: {}: {}",
+            line(&w.path.display().to_string()),
+            line(&w.reason)
+        );
     }
     if listing.experiments.is_empty() {
-        eprintln!("sdg: no experiments in {}", root.display());
+        errln!("sdg: no experiments in {}", root.display());
         return 0;
     }
-    println!(
+    outln!(
         "{:<44} {:<7} {:>12} {:>10} {:<6} {:<12} APPROVED BY",
-        "ID", "STATUS", "SEED", "ROWS", "ROUND", "DATASET"
+        "ID",
+        "STATUS",
+        "SEED",
+        "ROWS",
+        "ROUND",
+        "DATASET"
     );
     for s in &listing.experiments {
-        println!(
+        outln!(
             "{:<44} {:<7} {:>12} {:>10} {:<6} {:<12} {}",
-            s.id,
-            s.status,
+            line(&s.id),
+            line(&s.status),
             s.seed,
             s.rows,
             s.round.map_or("-".into(), |r| r.to_string()),
-            &s.dataset_sha256[..12],
-            s.approved_by.as_deref().unwrap_or("-(--yes)")
+            // Records are files: a short or non-ASCII hash must not panic the listing.
+            line(s.dataset_sha256.get(..12).unwrap_or(&s.dataset_sha256)),
+            line(s.approved_by.as_deref().unwrap_or("-(--yes)"))
         );
     }
     0

@@ -8,24 +8,26 @@ use clap::Args;
 
 use super::llm_args::LlmArgs;
 use super::render::{print_error, print_json};
+use super::term::{errln, outln};
 use crate::columns::Format;
 use crate::experiments::ExperimentStore;
 use crate::pipeline::iterate::{iterate, IterateOptions, Round};
 use crate::pipeline::{PipelineError, RunOptions};
 use crate::sandbox::RunLimits;
+use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
 pub struct IterateArgs {
     /// The spec (a path, or a name: NAME.yaml here or in specs/).
     spec: String,
-    /// LLM revisions at most.
-    #[arg(long, value_name = "K", default_value_t = 3)]
+    /// LLM revisions at most, 0..=100.
+    #[arg(long, value_name = "K", default_value_t = 3, value_parser = super::numbers::max_rounds, allow_negative_numbers = true)]
     max_rounds: u32,
     /// The pre-declared seeds every round runs on [default: the spec's seed].
-    #[arg(long, value_name = "S,S,...", value_delimiter = ',')]
+    #[arg(long, value_name = "S,S,...", value_delimiter = ',', value_parser = super::numbers::seed, allow_negative_numbers = true)]
     seeds: Vec<u64>,
     /// Rows per run [default: the spec's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::rows, allow_negative_numbers = true)]
     rows: Option<u64>,
     /// Run round 0 without an approval (the code check still applies).
     #[arg(long)]
@@ -42,17 +44,11 @@ pub struct IterateArgs {
 pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
     let spec = match super::resolve_spec(&a.spec) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+        Err(e) => return e.report(a.json),
     };
     let client = match a.llm.client() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+        Err(e) => return super::llm_args::report_config_error(&e, a.json),
     };
     let seeds = if a.seeds.is_empty() {
         match crate::contract::Contract::load(&spec) {
@@ -96,12 +92,12 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
     } else {
         print_rounds(&out.rounds);
         match &out.updated_code {
-            Some(p) => eprintln!(
+            Some(p) => errln!(
                 "sdg: the passing revision was written to {}; review and approve it before `sdg run`",
-                p.display()
+                line(&p.display().to_string())
             ),
-            None if out.passed() => eprintln!("sdg: the code already passes on every seed"),
-            None => eprintln!("sdg: no round passed on every seed; the code file is unchanged"),
+            None if out.passed() => errln!("sdg: the code already passes on every seed"),
+            None => errln!("sdg: no round passed on every seed; the code file is unchanged"),
         }
     }
     if out.passed() {
@@ -127,17 +123,17 @@ fn print_rounds(rounds: &[Round]) {
     let width = |l: &str| l.chars().count().max(5);
     let mut head = format!("{:<6} {:<13} {:<7}", "ROUND", "CODE", "SEEDS");
     for l in &labels {
-        head += &format!(" {:<w$}", l, w = width(l));
+        head += &format!(" {:<w$}", line(l), w = width(l));
     }
-    println!("{}", head.trim_end());
+    outln!("{}", head.trim_end());
     for r in rounds {
         let code = r.code_sha256.get(..12).unwrap_or("-");
         if let Some(e) = &r.error {
-            println!(
+            outln!(
                 "{:<6} {:<13} no runs: {}",
                 r.round,
                 code,
-                e.lines().next().unwrap_or("")
+                line(e.lines().next().unwrap_or(""))
             );
             continue;
         }
@@ -166,7 +162,7 @@ fn print_rounds(rounds: &[Round]) {
             };
             line += &format!(" {:<w$}", cell, w = width(l));
         }
-        println!("{}", line.trim_end());
+        outln!("{}", line.trim_end());
     }
     for r in rounds {
         for s in &r.runs {
@@ -174,7 +170,13 @@ fn print_rounds(rounds: &[Round]) {
                 .experiment
                 .as_deref()
                 .unwrap_or_else(|| s.failures.first().map_or("-", String::as_str));
-            println!("round {} seed {}: {} {}", r.round, s.seed, s.status, what);
+            outln!(
+                "round {} seed {}: {} {}",
+                r.round,
+                s.seed,
+                line(&s.status),
+                line(what)
+            );
         }
     }
 }

@@ -13,11 +13,13 @@ mod experiments;
 mod iterate;
 mod llm_args;
 mod new;
+mod numbers;
 mod render;
 mod review;
 mod run;
 mod runtime;
 mod spec;
+mod term;
 mod trust_args;
 mod validate;
 
@@ -75,13 +77,10 @@ enum Command {
 
 /// Parses arguments, runs the command, returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return ExitCode::from(argument_error(&e, wants_json(&args))),
     };
     let home = cli
         .home
@@ -108,29 +107,123 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Prints a progress line to stderr.
-pub(crate) fn progress(line: &str) {
-    eprintln!("sdg: {line}");
+/// Did the command line ask for JSON? (`--json` before any `--`, whatever else failed to parse.)
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
 }
 
-/// Prints an error and its causes to stderr.
-pub(crate) fn print_chain(e: &dyn std::error::Error) {
-    let mut last = e.to_string();
-    eprintln!("error: {last}");
-    let mut src = e.source();
-    while let Some(s) = src {
-        // Wrappers that display their source's text would repeat it; print it once.
-        let text = s.to_string();
-        if text != last {
-            eprintln!("  caused by: {text}");
+/// Reports clap's verdict: `--help`/`--version` on stdout (exit 0); an argument error as
+/// clap's text on stderr, or with `--json` as the JSON error object on stdout (exit 2).
+fn argument_error(e: &clap::Error, json: bool) -> u8 {
+    let rendered = e.render().to_string();
+    if !e.use_stderr() {
+        term::out_text(&rendered);
+        return 0;
+    }
+    if !json {
+        term::err_text(&rendered);
+        return 2;
+    }
+    use clap::error::{ContextKind, ContextValue};
+    let first = rendered.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let context = |k: ContextKind| -> Option<String> {
+        match e.get(k)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(v) => Some(v.join(", ")),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(v) => Some(
+                v.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
         }
-        last = text;
-        src = s.source();
+    };
+    let tips: Vec<&str> = rendered
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+        .collect();
+    let hint = if tips.is_empty() {
+        "see `sdg --help`, or `sdg COMMAND --help`".to_string()
+    } else {
+        tips.join("; ")
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "clap_kind".into(),
+        snake_case(&format!("{:?}", e.kind())).into(),
+    );
+    extra.insert("argument".into(), context(ContextKind::InvalidArg).into());
+    extra.insert("value".into(), context(ContextKind::InvalidValue).into());
+    extra.insert(
+        "usage".into(),
+        context(ContextKind::Usage)
+            .map(|u| u.trim().trim_start_matches("Usage: ").to_string())
+            .into(),
+    );
+    render::print_simple_error("arguments", message, Some(&hint), 2, true, extra);
+    2
+}
+
+/// `InvalidValue` → `invalid_value`.
+fn snake_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints a progress line to stderr.
+pub(crate) fn progress(line: &str) {
+    term::errln!("sdg: {}", term::continued(line));
+}
+
+pub(crate) use render::print_chain;
+
+/// A spec argument that names no file.
+#[derive(Debug)]
+pub(crate) struct NoSpec {
+    message: String,
+    hint: &'static str,
+}
+
+impl std::fmt::Display for NoSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\nhint: {}", self.message, self.hint)
+    }
+}
+
+impl NoSpec {
+    /// Prints the error (JSON object with `--json`) and returns exit code 2 (bad input).
+    pub(crate) fn report(&self, json: bool) -> u8 {
+        render::print_simple_error(
+            "spec",
+            &self.message,
+            Some(self.hint),
+            2,
+            json,
+            serde_json::Map::new(),
+        );
+        2
     }
 }
 
 /// A spec given as a path, or as a name: `NAME.yaml` / `NAME.yml` here, else in `specs/`.
-pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, String> {
+pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, NoSpec> {
     let p = PathBuf::from(arg);
     if p.is_file() {
         return Ok(p);
@@ -146,11 +239,15 @@ pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, String> {
                 return Ok(c);
             }
         }
-        return Err(format!(
-            "no spec `{arg}`: neither {arg}.yaml here nor specs/{arg}.yaml\nhint: pass the spec's path"
-        ));
+        return Err(NoSpec {
+            message: format!("no spec `{arg}`: neither {arg}.yaml here nor specs/{arg}.yaml"),
+            hint: "pass the spec's path",
+        });
     }
-    Err(format!("cannot read the spec {arg}: no such file"))
+    Err(NoSpec {
+        message: format!("cannot read the spec `{arg}`: no such file"),
+        hint: "check the path",
+    })
 }
 
 /// Where the runtime comes from if it is not installed: `--wheel`, else `$SDG_RUNTIME`, else pip.

@@ -1,33 +1,34 @@
 //! Rendering reports and errors for people (stderr/stdout, no colour needed) and for machines
 //! (`--json`: one object on stdout).
 
+use super::term::{self, errln, outln};
 use crate::pipeline::{PipelineError, RunReport};
 use crate::sandbox::SandboxError;
+use crate::untrusted;
 
+/// One JSON object on stdout, with every control, bidi and separator character inside its
+/// strings written as `\uXXXX` (see [`untrusted::to_json_string`]).
 pub fn print_json<T: serde::Serialize>(v: &T) {
-    match serde_json::to_string(v) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("error: cannot encode the report as JSON: {e}"),
+    match untrusted::to_json_string(v) {
+        Ok(s) => outln!("{s}"),
+        Err(e) => errln!("error: cannot encode the report as JSON: {e}"),
     }
 }
 
-/// Colour only when stdout is a terminal and `NO_COLOR` is unset.
-pub fn color_stdout() -> bool {
-    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
-}
+pub use super::term::color_stdout;
 
 pub fn print_report(r: &RunReport) {
     let status = if r.passed() { "PASSED" } else { "FAILED" };
-    println!(
+    outln!(
         "{}: {} rows of `{}` → {} ({} bytes, sha256 {})",
         status,
         r.rows,
-        r.function,
-        r.dataset.path.display(),
+        untrusted::terminal_line(&r.function),
+        untrusted::terminal_line(&r.dataset.path.display().to_string()),
         r.dataset.bytes,
         &r.dataset.sha256[..16]
     );
-    println!(
+    outln!(
         "  seed {}  fuel {} (generation {})  sandbox {:.1} ms (start-up {:.1}, generation {:.1}, transfer {:.1})",
         r.seed,
         r.fuel_used,
@@ -37,10 +38,10 @@ pub fn print_report(r: &RunReport) {
         r.timings_ms.generation,
         r.timings_ms.transfer
     );
-    print!(
-        "{}",
-        crate::report::render_terminal(&r.validation, color_stdout())
-    );
+    term::out_styled(&crate::report::render_terminal(
+        &r.validation,
+        color_stdout(),
+    ));
 }
 
 /// A one-line suggestion for a sandbox stop.
@@ -119,9 +120,18 @@ pub fn print_error(e: &PipelineError, json: bool) {
         }));
         return;
     }
+    term::err_text(&error_text(e, hint.as_deref(), traceback.as_deref()));
+}
+
+/// The human form of a pipeline error (for stderr): rendered diagnostics, `error:` and
+/// `caused by:` lines, the guest's traceback behind `  | `, and the hint. Guest and file text
+/// in it cannot start a line of its own, and the result is escaped for a terminal.
+fn error_text(e: &PipelineError, hint: Option<&str>, traceback: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if let PipelineError::Contract(c) = e {
         if let Some(r) = c.rendered() {
-            eprint!("{r}");
+            out.push_str(&r);
         }
     }
     if let PipelineError::CodeCheck {
@@ -130,23 +140,123 @@ pub fn print_error(e: &PipelineError, json: bool) {
         violations,
     } = e
     {
-        eprint!(
-            "{}",
-            crate::check::render(text, &path.display().to_string(), violations)
-        );
+        out.push_str(&crate::check::render(
+            text,
+            &path.display().to_string(),
+            violations,
+        ));
     }
-    eprintln!("error: {e}");
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        eprintln!("  caused by: {s}");
-        src = s.source();
-    }
+    out.push_str(&chain_text(e));
     if let Some(tb) = traceback {
         for line in tb.lines() {
-            eprintln!("  | {line}");
+            let _ = writeln!(out, "  | {line}");
         }
     }
     if let Some(h) = hint {
-        eprintln!("hint: {h}");
+        let _ = writeln!(out, "hint: {}", term::continued(h));
+    }
+    untrusted::terminal(&out).into_owned()
+}
+
+/// Prints an error and its causes to stderr; a message's later lines are indented behind
+/// `  | ` (they may hold guest or file text), and a cause that repeats its wrapper is skipped.
+pub fn print_chain(e: &dyn std::error::Error) {
+    term::err_text(&chain_text(e));
+}
+
+fn chain_text(e: &dyn std::error::Error) -> String {
+    use std::fmt::Write as _;
+    let mut last = e.to_string();
+    let mut out = format!("error: {}\n", term::continued(&last));
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if text != last {
+            let _ = writeln!(out, "  caused by: {}", term::continued(&text));
+        }
+        last = text;
+        src = s.source();
+    }
+    out
+}
+
+/// An error found before any stage ran (an argument, a missing spec, the LLM configuration):
+/// with `--json` the same object as [`print_error`] (`{"status": "ERROR", "exit_code", "error":
+/// {kind, message, hint, ...}}`) on stdout, else `error:` and `hint:` lines on stderr.
+pub fn print_simple_error(
+    kind: &str,
+    message: &str,
+    hint: Option<&str>,
+    exit_code: u8,
+    json: bool,
+    extra: serde_json::Map<String, serde_json::Value>,
+) {
+    if json {
+        let mut error = serde_json::Map::new();
+        error.insert("kind".into(), kind.into());
+        error.insert("message".into(), message.into());
+        error.insert("hint".into(), hint.into());
+        error.extend(extra);
+        print_json(&serde_json::json!({
+            "status": "ERROR",
+            "exit_code": exit_code,
+            "error": error,
+        }));
+    } else {
+        errln!("error: {}", term::continued(message));
+        if let Some(h) = hint {
+            errln!("hint: {}", term::continued(h));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::PythonException;
+
+    const HOSTILE: &str =
+        "\u{1b}]0;title\u{7}\u{1b}[2J\rPASSED: all checks\u{9b}31m\u{202e}txt.exe\nPASSED: 3 rows";
+
+    fn inert(text: &str) {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && untrusted::is_dangerous(c)),
+            "{text:?}"
+        );
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("PASSED"),
+                "a guest line poses as sdg's: {text}"
+            );
+        }
+    }
+
+    /// The guest's stderr reaches the person only inside a bad result's reason (the tail the
+    /// harness left); it is escaped and indented like any other guest text.
+    #[test]
+    fn guest_stderr_tail_in_a_bad_result_is_inert() {
+        let e = PipelineError::Sandbox(SandboxError::bad(format!(
+            "the harness ended without handing over every column; its stderr ends with:\n{HOSTILE}"
+        )));
+        let text = error_text(&e, Some("a hint"), None);
+        inert(&text);
+        assert!(text.contains("\\u{1b}]0;title\\u{7}"), "{text}");
+    }
+
+    #[test]
+    fn a_hostile_exception_and_traceback_are_inert() {
+        let exc = PythonException {
+            exc_type: format!("Value{HOSTILE}Error"),
+            message: HOSTILE.to_string(),
+            traceback: format!(
+                "Traceback (most recent call last):\n  File \"generator.py\"\n{HOSTILE}\n"
+            ),
+        };
+        let e = PipelineError::Sandbox(SandboxError::PythonException(Box::new(exc.clone())));
+        let text = error_text(&e, Some(HOSTILE), Some(&exc.traceback));
+        inert(&text);
+        assert!(text.starts_with("error: the generator raised"), "{text}");
     }
 }

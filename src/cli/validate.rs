@@ -35,10 +35,10 @@ pub fn run(a: ValidateArgs) -> u8 {
             if a.json {
                 print_json(&report);
             } else {
-                print!(
-                    "{}",
-                    crate::report::render_terminal(&report, super::render::color_stdout())
-                );
+                super::term::out_styled(&crate::report::render_terminal(
+                    &report,
+                    super::render::color_stdout(),
+                ));
             }
             if report.status == crate::report::Status::Passed {
                 0

@@ -25,6 +25,19 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// Upper bound on one backoff sleep, whatever `backoff` and the attempt number say.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
+/// Accepted sampling temperatures (the OpenAI API's range).
+pub const TEMPERATURE_RANGE: std::ops::RangeInclusive<f64> = 0.0..=2.0;
+/// Most tokens one answer may ask for (2^20): more than any served context window, so a larger
+/// value is a typo, not a wish.
+pub const MAX_TOKENS_LIMIT: u32 = 1 << 20;
+/// Longest accepted request or connect timeout: one day. Longer is a typo (and a deadline
+/// that far out overflows some clocks).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most retries after a transient failure.
+pub const MAX_RETRIES: u32 = 10;
+/// Largest accepted `max_response_bytes`: 1 GiB.
+pub const MAX_RESPONSE_BYTES_LIMIT: usize = 1 << 30;
+
 /// Environment variable naming the server's base URL.
 pub const ENV_URL: &str = "SDG_LLM_URL";
 /// Environment variable naming the model.
@@ -148,7 +161,11 @@ impl LlmFileConfig {
                 .clone()
                 .try_into()
                 .map_err(|e: toml::de::Error| LlmError::Config {
-                    reason: format!("bad `[llm]` table in the config file: {}", e.message()),
+                    reason: format!(
+                        "bad `[llm]` table in the config file: {}{}",
+                        culprit(v).map(|k| format!("`{k}`: ")).unwrap_or_default(),
+                        e.message()
+                    ),
                     hint: "known keys: base_url, model, api_key, temperature, top_p, seed, \
                            max_tokens, timeout_secs, connect_timeout_secs, retries, backoff_ms, \
                            max_response_bytes"
@@ -165,6 +182,21 @@ impl LlmFileConfig {
         })?;
         Self::from_toml_str(&text)
     }
+}
+
+/// The first key of an `[llm]` table that does not fit its field alone (`seed = -1`,
+/// `max_tokens = 1.5`), so the error can name it: toml's message names the type, not the key.
+fn culprit(table: &toml::Value) -> Option<String> {
+    let toml::Value::Table(t) = table else {
+        return None;
+    };
+    t.iter()
+        .find(|(k, v)| {
+            let mut one = toml::Table::new();
+            one.insert((*k).clone(), (*v).clone());
+            toml::Value::Table(one).try_into::<LlmFileConfig>().is_err()
+        })
+        .map(|(k, _)| k.clone())
 }
 
 /// The environment layer. Empty variables count as unset.
@@ -232,14 +264,23 @@ impl fmt::Debug for LlmOverrides {
     }
 }
 
+/// A timeout given in seconds, checked: finite, positive, at most [`MAX_TIMEOUT`] (NaN,
+/// infinities, negatives, zero and 1e30 are errors, never a panic).
+pub fn timeout_from_secs(v: f64) -> Result<Duration, String> {
+    let max = MAX_TIMEOUT.as_secs();
+    match Duration::try_from_secs_f64(v) {
+        Ok(d) if !d.is_zero() && d <= MAX_TIMEOUT => Ok(d),
+        _ => Err(format!(
+            "{v:?} is not a number of seconds in 0 < SECS <= {max}"
+        )),
+    }
+}
+
 fn secs(field: &str, v: f64) -> Result<Duration, LlmError> {
-    Duration::try_from_secs_f64(v)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| LlmError::Config {
-            reason: format!("`{field}` = {v} is not a positive number of seconds"),
-            hint: format!("set `{field}` to e.g. 600"),
-        })
+    timeout_from_secs(v).map_err(|why| LlmError::Config {
+        reason: format!("`{field}` = {why}"),
+        hint: format!("set `{field}` to e.g. 600"),
+    })
 }
 
 impl LlmConfig {
@@ -330,26 +371,66 @@ impl LlmConfig {
                 "set SDG_LLM_MODEL, e.g. `codestral:22b`",
             ));
         }
-        if !(0.0..=2.0).contains(&self.temperature) {
+        if !TEMPERATURE_RANGE.contains(&self.temperature) {
             return Err(bad(
-                format!("temperature {} is outside 0.0..=2.0", self.temperature),
+                format!("`temperature` = {} is outside 0.0..=2.0", self.temperature),
                 "use 0.0 for the most repeatable output",
             ));
         }
         if !(self.top_p > 0.0 && self.top_p <= 1.0) {
             return Err(bad(
-                format!("top_p {} is outside (0.0, 1.0]", self.top_p),
+                format!("`top_p` = {} is outside (0.0, 1.0]", self.top_p),
                 "use 0.95, or 1.0 to disable nucleus sampling",
             ));
         }
-        if self.max_tokens == 0 {
-            return Err(bad("max_tokens is 0".into(), "use e.g. 4096"));
+        if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
+            return Err(bad(
+                format!(
+                    "`max_tokens` = {} is outside 1..={MAX_TOKENS_LIMIT}",
+                    self.max_tokens
+                ),
+                "use e.g. 4096",
+            ));
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(bad("a timeout is zero".into(), "use e.g. 600 s"));
+        for (field, t) in [
+            ("timeout_secs", self.timeout),
+            ("connect_timeout_secs", self.connect_timeout),
+        ] {
+            if t.is_zero() || t > MAX_TIMEOUT {
+                return Err(bad(
+                    format!(
+                        "`{field}` = {} is outside 0 < SECS <= {}",
+                        t.as_secs_f64(),
+                        MAX_TIMEOUT.as_secs()
+                    ),
+                    "use e.g. 600 s",
+                ));
+            }
         }
-        if self.max_response_bytes == 0 {
-            return Err(bad("max_response_bytes is 0".into(), "use e.g. 8388608"));
+        if self.retries > MAX_RETRIES {
+            return Err(bad(
+                format!("`retries` = {} is outside 0..={MAX_RETRIES}", self.retries),
+                "use e.g. 2",
+            ));
+        }
+        if self.backoff > MAX_BACKOFF {
+            return Err(bad(
+                format!(
+                    "`backoff_ms` = {} is outside 0..={}",
+                    self.backoff.as_millis(),
+                    MAX_BACKOFF.as_millis()
+                ),
+                "use e.g. 500",
+            ));
+        }
+        if !(1..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes) {
+            return Err(bad(
+                format!(
+                    "`max_response_bytes` = {} is outside 1..={MAX_RESPONSE_BYTES_LIMIT}",
+                    self.max_response_bytes
+                ),
+                "use e.g. 8388608",
+            ));
         }
         Ok(())
     }
@@ -418,6 +499,119 @@ mod tests {
         ] {
             let e = LlmConfig::resolve(None, &LlmEnv::default(), &o).unwrap_err();
             assert!(matches!(e, LlmError::Config { .. }), "{e}");
+        }
+    }
+
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+
+    /// Any float, in any spelling TOML has (`nan`, `inf`, exponents).
+    fn toml_float(v: f64) -> String {
+        if v.is_nan() {
+            "nan".into()
+        } else if v.is_infinite() {
+            if v > 0.0 { "inf" } else { "-inf" }.into()
+        } else {
+            format!("{v:e}")
+        }
+    }
+
+    /// Half the time any bit pattern, else a value near the ranges' bounds.
+    fn float(r: &mut StdRng) -> f64 {
+        const NEAR: [f64; 10] = [
+            f64::NAN,
+            f64::INFINITY,
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            1e30,
+            -1.0,
+            86_400.0,
+            86_401.0,
+        ];
+        match r.next_u64() % 3 {
+            0 => f64::from_bits(r.next_u64()),
+            1 => NEAR[(r.next_u64() % 10) as usize],
+            _ => (r.next_u64() % 4_000_000) as f64 / 1_000_000.0 - 0.5,
+        }
+    }
+
+    /// Half the time anything below `max`, else something near `near`.
+    fn int(r: &mut StdRng, max: u64, near: u64) -> u64 {
+        if r.next_u64() % 2 == 0 {
+            r.next_u64() % max
+        } else {
+            near.saturating_add(r.next_u64() % 4).saturating_sub(2)
+        }
+    }
+
+    /// Within a nanosecond of a bound, `Duration`'s rounding decides: both verdicts are right.
+    fn rounding_edge(v: f64) -> bool {
+        (v > 0.0 && v < 1e-9) || (v > 86_400.0 && v < 86_400.000_001)
+    }
+
+    /// Every numeric `[llm]` value, many seeded random numbers: the config resolves iff each
+    /// value is in its documented range, and never panics. The reference ranges are restated
+    /// here from the field docs, not computed by `validate`.
+    #[test]
+    fn file_numbers_resolve_iff_in_range() {
+        let mut r = StdRng::seed_from_u64(0x11_0c0f);
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let (temperature, top_p, timeout, connect) =
+                (float(&mut r), float(&mut r), float(&mut r), float(&mut r));
+            if rounding_edge(timeout) || rounding_edge(connect) {
+                continue;
+            }
+            let max_tokens = int(&mut r, u64::from(u32::MAX), 1 << 20);
+            let retries = int(&mut r, u64::from(u32::MAX), 10);
+            // TOML integers are i64.
+            let backoff_ms = int(&mut r, i64::MAX as u64, 30_000);
+            let max_response_bytes = int(&mut r, i64::MAX as u64, 1 << 30);
+            let text = format!(
+                "[llm]\ntemperature = {}\ntop_p = {}\ntimeout_secs = {}\n\
+                 connect_timeout_secs = {}\nmax_tokens = {max_tokens}\nretries = {retries}\n\
+                 backoff_ms = {backoff_ms}\nmax_response_bytes = {max_response_bytes}\n",
+                toml_float(temperature),
+                toml_float(top_p),
+                toml_float(timeout),
+                toml_float(connect),
+            );
+            let file = LlmFileConfig::from_toml_str(&text).unwrap();
+            let secs_ok = |v: f64| v >= 1e-9 && v <= 86_400.0;
+            let want = (0.0..=2.0).contains(&temperature)
+                && top_p > 0.0
+                && top_p <= 1.0
+                && secs_ok(timeout)
+                && secs_ok(connect)
+                && (1..=1 << 20).contains(&max_tokens)
+                && retries <= 10
+                && backoff_ms <= 30_000
+                && (1..=1 << 30).contains(&max_response_bytes);
+            match LlmConfig::resolve(Some(&file), &LlmEnv::default(), &LlmOverrides::default()) {
+                Ok(c) => {
+                    assert!(want, "accepted {text}: {c:?}");
+                    accepted += 1;
+                }
+                Err(e) => {
+                    assert!(!want, "refused {text}: {e}");
+                    assert!(matches!(e, LlmError::Config { .. }));
+                }
+            }
+        }
+        // The sweep reaches both verdicts (else it would prove little).
+        assert!(accepted > 0);
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_type_is_named() {
+        for (text, key) in [("seed = -1", "seed"), ("max_tokens = 1.5", "max_tokens")] {
+            let e = LlmFileConfig::from_toml_str(&format!("[llm]\nmodel = \"m\"\n{text}\n"))
+                .unwrap_err();
+            assert!(
+                matches!(&e, LlmError::Config { reason, .. } if reason.contains(&format!("`{key}`"))),
+                "{e}"
+            );
         }
     }
 

@@ -26,6 +26,11 @@ pub use config::{
     LlmConfig, LlmEnv, LlmFileConfig, LlmOverrides, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MODEL, ENV_API_KEY, ENV_MODEL, ENV_URL, MAX_BACKOFF,
 };
+// The ranges the CLI's flag parsers share with the config file.
+pub use config::{
+    timeout_from_secs, MAX_RESPONSE_BYTES_LIMIT, MAX_RETRIES, MAX_TIMEOUT, MAX_TOKENS_LIMIT,
+    TEMPERATURE_RANGE,
+};
 pub use error::{LlmError, BODY_EXCERPT_CHARS};
 pub use extract::{ExtractError, Extracted};
 pub use request::{JsonSchemaFormat, Message, Role, Sampling};

@@ -161,7 +161,8 @@ impl ValidationReport {
 
     /// Pretty JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        crate::untrusted::to_json_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 }
 
@@ -173,8 +174,12 @@ fn num(v: Option<f64>) -> String {
     }
 }
 
-/// One line per check with ✓/✗ and key numbers; ANSI colour only if `color`.
+/// One line per check with ✓/✗ and key numbers; ANSI colour only if `color`. Check names,
+/// columns, methods and messages come from the spec (a file): each is escaped to one inert
+/// line ([`crate::untrusted::terminal_line`]), so the only control sequences in the result are
+/// the four SGR codes written here.
 pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
+    use crate::untrusted::terminal_line as line;
     let (g, r, b, z) = if color {
         ("\x1b[32m", "\x1b[31m", "\x1b[1m", "\x1b[0m")
     } else {
@@ -183,36 +188,37 @@ pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
     let mut out = String::new();
     for c in &report.checks {
         let (mark, col) = if c.passed { ("✓", g) } else { ("✗", r) };
-        let mut line = format!("{col}{mark}{z} {} [{}]", c.check, c.columns.join(", "));
+        let columns: Vec<_> = c.columns.iter().map(|s| line(s)).collect();
+        let mut text = format!("{col}{mark}{z} {} [{}]", line(&c.check), columns.join(", "));
         if let Some(m) = &c.method {
-            line.push_str(&format!(" {m}"));
+            text.push_str(&format!(" {}", line(m)));
         }
         if c.statistic.is_some() {
-            line.push_str(&format!(" stat={}", num(c.statistic)));
+            text.push_str(&format!(" stat={}", num(c.statistic)));
         }
         if c.p_value.is_some() {
-            line.push_str(&format!(" p={}", num(c.p_value)));
+            text.push_str(&format!(" p={}", num(c.p_value)));
         }
         if c.adjusted_p_value.is_some() && c.adjusted_p_value != c.p_value {
-            line.push_str(&format!(" p_adj={}", num(c.adjusted_p_value)));
+            text.push_str(&format!(" p_adj={}", num(c.adjusted_p_value)));
         }
         if c.expected.is_some() {
-            line.push_str(&format!(
+            text.push_str(&format!(
                 " expected={} observed={}",
                 num(c.expected),
                 num(c.observed)
             ));
         }
         if c.tolerance.is_some() {
-            line.push_str(&format!(" tol={}", num(c.tolerance)));
+            text.push_str(&format!(" tol={}", num(c.tolerance)));
         }
         if let Some(n) = c.n {
-            line.push_str(&format!(" n={n}"));
+            text.push_str(&format!(" n={n}"));
         }
         if !c.passed && !c.message.is_empty() {
-            line.push_str(&format!(" — {}", c.message));
+            text.push_str(&format!(" — {}", line(&c.message)));
         }
-        out.push_str(&line);
+        out.push_str(&text);
         out.push('\n');
     }
     let status = match report.status {

@@ -135,9 +135,9 @@ impl FuzzDoor {
             .linker
             .instantiate(&mut store, &c.module)
             .map_err(|e| SandboxError::engine("instantiating the fuzzing door", e))?;
-        let memory = instance
-            .get_memory(&mut store, "memory")
-            .ok_or_else(|| SandboxError::engine("finding `memory`", "the fuzzing module exports no memory"))?;
+        let memory = instance.get_memory(&mut store, "memory").ok_or_else(|| {
+            SandboxError::engine("finding `memory`", "the fuzzing module exports no memory")
+        })?;
         let frame = instance
             .get_typed_func::<(i32, i32), i32>(&mut store, "frame")
             .map_err(|e| SandboxError::engine("finding `frame`", e))?;

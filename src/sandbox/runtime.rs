@@ -410,7 +410,8 @@ fn pip_download(
         .arg("-d")
         .arg(&dl)
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::inherit())
+        // pip's chatter is progress, not data: on our stderr, so `--json` stdout stays one object.
+        .stdout(std::process::Stdio::from(std::io::stderr()))
         .stderr(std::process::Stdio::inherit())
         .status()
         .map_err(|e| SandboxError::Fetch {

@@ -175,11 +175,17 @@ fn token_width(line: &str, column: usize) -> usize {
 
 /// Renders diagnostics compiler-style: `error[code]: message`, `--> file:line:col`, the source
 /// line with carets, then `= at`, `= expected` and `= hint` lines. Plain text (no colour).
+///
+/// The spec is a file (perhaps an LLM's): every piece of its text (the source line, and
+/// messages, paths and hints that quote it) is escaped to one inert line
+/// ([`untrusted::terminal_line`]); the carets are placed under the escaped text.
 pub fn render(text: &str, file: &str, diags: &[Diagnostic]) -> String {
+    use crate::untrusted::{self, terminal_line as line};
     let lines: Vec<&str> = text.lines().collect();
+    let file = line(file);
     let mut out = String::new();
     for d in diags {
-        out += &format!("error[{}]: {}\n", d.code, d.message);
+        out += &format!("error[{}]: {}\n", d.code, line(&d.message));
         out += &format!("  --> {file}:{}:{}\n", d.line, d.column);
         if let Some(src) = d.line.checked_sub(1).and_then(|i| lines.get(i)) {
             let num = d.line.to_string();
@@ -190,25 +196,32 @@ pub fn render(text: &str, file: &str, diags: &[Diagnostic]) -> String {
             } else {
                 token_width(&src, d.column)
             };
-            let caret_pad = " ".repeat(d.column.saturating_sub(1).min(200));
+            let start = d.column.saturating_sub(1).min(200);
+            let before: String = src.chars().take(start).collect();
+            let marked: String = src.chars().skip(start).take(width).collect();
+            let caret_pad = " ".repeat(line(&before).chars().count());
+            // Escaping only lengthens: widen the underline by what it added.
+            let carets = width + line(&marked).chars().count() - marked.chars().count();
             out += &format!(
-                "{pad} |\n{num} | {src}\n{pad} | {caret_pad}{}\n",
-                "^".repeat(width.min(80))
+                "{pad} |\n{num} | {}\n{pad} | {caret_pad}{}\n",
+                line(&src),
+                "^".repeat(carets.min(80))
             );
         }
         if !d.path.is_empty() {
-            out += &format!("   = at: {}\n", d.path);
+            out += &format!("   = at: {}\n", line(&d.path));
         }
         if let Some(e) = &d.expected {
-            out += &format!("   = expected: {e}\n");
+            out += &format!("   = expected: {}\n", line(e));
         }
         if let Some(h) = &d.hint {
-            out += &format!("   = hint: {h}\n");
+            out += &format!("   = hint: {}\n", line(h));
         }
         out.push('\n');
     }
     let n = diags.len();
     out += &format!("{file}: {n} problem{}\n", if n == 1 { "" } else { "s" });
+    debug_assert!(!out.chars().any(|c| c != '\n' && untrusted::is_dangerous(c)));
     out
 }
 
