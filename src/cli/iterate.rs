@@ -46,7 +46,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
         }
     };
     let client = match a.llm.client() {
-        Ok(c) => c,
+        Ok(c) => c.with_progress(super::new::show_llm_progress()),
         Err(e) => {
             eprintln!("error: {e}");
             return 2;

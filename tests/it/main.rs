@@ -14,6 +14,7 @@ mod experiments;
 mod hostile;
 mod layouts;
 mod llm;
+mod real_llm;
 mod seed;
 mod spec;
 mod tamper;
