@@ -97,7 +97,11 @@ pub fn run(a: NewArgs) -> u8 {
     let spec = out.spec_path.display();
     match &out.violations {
         Some(v) => {
-            eprint!("{}", untrusted::terminal(v));
+            let v = untrusted::terminal(v);
+            eprint!("{v}");
+            if !v.ends_with('\n') {
+                eprintln!();
+            }
             eprintln!(
                 "error: the drafted code still breaks the contract; edit {} until `sdg code check {spec}` is clean",
                 out.code_path.display()

@@ -107,9 +107,9 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// Generator code a reviewer writes for the spec's outputs: contract-clean, deterministic,
-/// plausible values of each declared dtype (it does not try to meet the requirements: that is
-/// what `sdg run` and `sdg iterate` find out).
+/// Generator code a reviewer writes for the spec's outputs: contract-clean and deterministic,
+/// with placeholder values of each declared dtype (uniform on [0, 1) for floats). Meeting the
+/// requirements is left to `sdg run` to check and `sdg iterate` to fix.
 fn reviewer_code(spec: &Path) -> String {
     let spec: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
     let f = &spec["code_contract"]["function"];
@@ -127,7 +127,7 @@ fn reviewer_code(spec: &Path) -> String {
                 format!("np.array([{first:?}] * num_samples, dtype=object)")
             }
             "datetime64" => "np.zeros(num_samples, dtype='datetime64[us]')".to_string(),
-            _ => "rng.exponential(3.0, size=num_samples)".to_string(),
+            _ => "rng.random(num_samples)".to_string(),
         };
         body += &format!("    c{} = {v}\n", names.len());
         names.push(format!("c{}", names.len()));
@@ -141,6 +141,34 @@ fn reviewer_code(spec: &Path) -> String {
         "import numpy as np\n\n\ndef {name}(num_samples, seed):\n    \
          rng = np.random.default_rng(seed)\n{body}    return {ret}\n"
     )
+}
+
+/// What the reviewer asks of the data, from the intent ("exponential with mean 3"), when the
+/// spec has a float column: its mean within 0.3 of 3. Added to the spec's requirements (a 135M
+/// model often writes none).
+fn add_requirement(spec: &Path) {
+    let text = std::fs::read_to_string(spec).unwrap();
+    let mut v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let float = v["code_contract"]["function"]["outputs"]
+        .as_mapping()
+        .and_then(|m| {
+            m.iter()
+                .find(|(_, o)| o["dtype"].as_str() == Some("float64"))
+        })
+        .and_then(|(k, _)| k.as_str().map(str::to_string));
+    let Some(column) = float else { return };
+    let req: serde_yaml_ng::Value = serde_yaml_ng::from_str(&format!(
+        "moments: {{column: {column}, mean: 3.0, tolerance: 0.3}}"
+    ))
+    .unwrap();
+    let map = v.as_mapping_mut().unwrap();
+    let reqs = map
+        .entry("validation_requirements".into())
+        .or_insert_with(|| serde_yaml_ng::Value::Sequence(Vec::new()));
+    if let Some(seq) = reqs.as_sequence_mut() {
+        seq.push(req);
+    }
+    std::fs::write(spec, serde_yaml_ng::to_string(&v).unwrap()).unwrap();
 }
 
 /// Rows per run: 1000, within the bounds the spec gives `num_samples` (the model chose them).
@@ -210,8 +238,15 @@ fn real_llm_new_review_approve_run_iterate_reaches_a_terminal_state() {
     );
     if review["check"] != "CLEAN" {
         // SmolLM2-135M rarely writes code that passes the contract check; a reviewer would
-        // rewrite it. The test writes a contract-clean generator for the spec's outputs.
+        // rewrite it. The test writes a contract-clean placeholder generator for the spec's
+        // outputs, and states what the intent asks of the data as a requirement, so that
+        // `sdg run` judges it and `sdg iterate` has the model fix it.
         std::fs::write(d.path("waits.py"), reviewer_code(&d.path("waits.yaml"))).unwrap();
+        add_requirement(&d.path("waits.yaml"));
+        assert_eq!(
+            d.sdg(&["spec", "check", "waits.yaml"]).status.code(),
+            Some(0)
+        );
         let again = d.json(&["review", "waits", "--json"]);
         assert_eq!(again["check"], "CLEAN", "{again}");
     }
