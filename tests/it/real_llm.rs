@@ -143,12 +143,26 @@ fn reviewer_code(spec: &Path) -> String {
     )
 }
 
-/// What the reviewer asks of the data, from the intent ("exponential with mean 3"), when the
-/// spec has a float column: its mean within 0.3 of 3. Added to the spec's requirements (a 135M
-/// model often writes none).
-fn add_requirement(spec: &Path) {
+/// The reviewer's edits to the spec: numpy among the allowed imports (the reviewer's code uses
+/// it; the model may list none), and what the intent ("exponential with mean 3") asks of the
+/// data when the spec has a float column: its mean within 0.3 of 3 (a 135M model often writes
+/// no requirement at all).
+fn reviewer_edits_spec(spec: &Path) {
     let text = std::fs::read_to_string(spec).unwrap();
     let mut v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let contract = v["code_contract"].as_mapping_mut().unwrap();
+    let env = contract
+        .entry("environment".into())
+        .or_insert_with(|| serde_yaml_ng::Value::Mapping(Default::default()));
+    let imports = env
+        .as_mapping_mut()
+        .unwrap()
+        .entry("allowed_imports".into())
+        .or_insert_with(|| serde_yaml_ng::Value::Sequence(Vec::new()));
+    let list = imports.as_sequence_mut().unwrap();
+    if !list.iter().any(|m| m.as_str() == Some("numpy")) {
+        list.push("numpy".into());
+    }
     let float = v["code_contract"]["function"]["outputs"]
         .as_mapping()
         .and_then(|m| {
@@ -156,17 +170,18 @@ fn add_requirement(spec: &Path) {
                 .find(|(_, o)| o["dtype"].as_str() == Some("float64"))
         })
         .and_then(|(k, _)| k.as_str().map(str::to_string));
-    let Some(column) = float else { return };
-    let req: serde_yaml_ng::Value = serde_yaml_ng::from_str(&format!(
-        "moments: {{column: {column}, mean: 3.0, tolerance: 0.3}}"
-    ))
-    .unwrap();
-    let map = v.as_mapping_mut().unwrap();
-    let reqs = map
-        .entry("validation_requirements".into())
-        .or_insert_with(|| serde_yaml_ng::Value::Sequence(Vec::new()));
-    if let Some(seq) = reqs.as_sequence_mut() {
-        seq.push(req);
+    if let Some(column) = float {
+        let req: serde_yaml_ng::Value = serde_yaml_ng::from_str(&format!(
+            "moments: {{column: {column}, mean: 3.0, tolerance: 0.3}}"
+        ))
+        .unwrap();
+        let map = v.as_mapping_mut().unwrap();
+        let reqs = map
+            .entry("validation_requirements".into())
+            .or_insert_with(|| serde_yaml_ng::Value::Sequence(Vec::new()));
+        if let Some(seq) = reqs.as_sequence_mut() {
+            seq.push(req);
+        }
     }
     std::fs::write(spec, serde_yaml_ng::to_string(&v).unwrap()).unwrap();
 }
@@ -242,7 +257,7 @@ fn real_llm_new_review_approve_run_iterate_reaches_a_terminal_state() {
         // outputs, and states what the intent asks of the data as a requirement, so that
         // `sdg run` judges it and `sdg iterate` has the model fix it.
         std::fs::write(d.path("waits.py"), reviewer_code(&d.path("waits.yaml"))).unwrap();
-        add_requirement(&d.path("waits.yaml"));
+        reviewer_edits_spec(&d.path("waits.yaml"));
         assert_eq!(
             d.sdg(&["spec", "check", "waits.yaml"]).status.code(),
             Some(0)
