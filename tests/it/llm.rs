@@ -231,8 +231,11 @@ fn finish_reason_length_is_truncated_with_partial_text() {
 // ---------------------------------------------------------------------------------------------
 // Streamed replies (server-sent events).
 
-/// A client whose progress observer records `(tokens, text, done)` of every call.
-fn watched(url: &str) -> (LlmClient, Arc<Mutex<Vec<(u64, String, bool)>>>) {
+/// What a progress observer saw: `(tokens, text, done)` of every call.
+type Seen = Arc<Mutex<Vec<(u64, String, bool)>>>;
+
+/// A client whose progress observer records every call.
+fn watched(url: &str) -> (LlmClient, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
     let c = client(url).with_progress(move |p| {
