@@ -16,13 +16,14 @@
 //! ```
 //!
 //! Files: `session` (the loop: `draft_spec`, `draft_code`, `revise_code`), `prompt` (the
-//! messages), `yaml` (JSON → YAML for structured answers), `name` (`suggest_name`), `limits`
+//! messages), `outline` (a JSON Schema in a few lines, for the prompt), `yaml` (JSON → YAML for structured answers), `name` (`suggest_name`), `limits`
 //! (bounds on what is sent), `tools` (inputs and options), `record` (`Attempt`, `Drafted`),
 //! `error` (`AuthorError`).
 
 mod error;
 pub mod limits;
 mod name;
+pub mod outline;
 pub mod prompt;
 mod record;
 mod session;

@@ -4,8 +4,8 @@
 
 /// The spec side: schema, validator, examples.
 pub struct SpecTools<'a> {
-    /// The spec's JSON Schema (`sdg spec schema`): put in the prompt, and sent as
-    /// `response_format` in structured mode.
+    /// The spec's JSON Schema (`sdg spec schema`): outlined in the prompt (YAML mode), or sent
+    /// as `response_format` in structured mode (and then not pasted into the prompt).
     pub schema: &'a serde_json::Value,
     /// Validates a spec's YAML text; `Err` holds the rendered diagnostics (compiler-style text),
     /// which are fed back to the model in a repair round.

@@ -47,7 +47,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
         Err(e) => return e.report(a.json),
     };
     let client = match a.llm.client() {
-        Ok(c) => c,
+        Ok(c) => c.with_progress(super::new::show_llm_progress()),
         Err(e) => return super::llm_args::report_config_error(&e, a.json),
     };
     let seeds = if a.seeds.is_empty() {

@@ -6,6 +6,12 @@
 //! runtime instead. Connections are not pooled: calls are long and rare, and a pooled connection
 //! must not outlive the runtime that opened it.
 //!
+//! Answers are streamed (`"stream": true`): the text arrives piece by piece as server-sent events
+//! ([`super::stream`]), each piece reported to the observer set with
+//! [`LlmClient::with_progress`], so a person sees a slow model work. A server that ignores
+//! `stream` and answers with one JSON body is read as before; either way the answer gets the
+//! same bound (`max_response_bytes`), the same checks and the same errors.
+//!
 //! Retries: connect failures, timeouts, broken connections, HTTP 5xx and 429 are retried up to
 //! `retries` times, sleeping `backoff`, `2*backoff`, `4*backoff`, ... (capped at
 //! [`MAX_BACKOFF`]). Other 4xx, bad bodies, truncation and empty answers are never retried.
@@ -19,17 +25,23 @@ use super::config::{LlmConfig, MAX_BACKOFF};
 use super::error::{excerpt, LlmError};
 use super::request::{ChatRequest, JsonSchemaFormat, Message, Sampling};
 use super::response::{
-    error_detail, parse_completion, parse_models, says_model_missing, Completion,
+    error_detail, finish, parse_completion, parse_models, says_model_missing, Answer, Completion,
+    Timing,
 };
+use super::stream::{Assembler, StreamProgress};
 
 /// How much of an error body is read (the message quotes at most
 /// [`super::BODY_EXCERPT_CHARS`] characters of it; the rest is model-missing detection slack).
 const ERROR_BODY_BYTES: usize = 64 * 1024;
 
+/// Watches a streamed answer arrive (see [`LlmClient::with_progress`]).
+pub type ProgressObserver = dyn Fn(&StreamProgress<'_>) + Send + Sync;
+
 /// A client for one configured server and model.
 pub struct LlmClient {
     config: LlmConfig,
     http: reqwest::Client,
+    progress: Option<Box<ProgressObserver>>,
     /// Drives the blocking API. `Option` only so that `Drop` can take it out.
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -53,8 +65,17 @@ impl std::fmt::Debug for LlmClient {
 
 /// A successful HTTP exchange: status 2xx and a bounded body.
 struct RawReply {
-    body: Vec<u8>,
+    body: Body,
     elapsed: Duration,
+    first_token: Option<Duration>,
+}
+
+/// How the body came.
+enum Body {
+    /// One body (JSON), read whole.
+    Whole(Vec<u8>),
+    /// Server-sent events, assembled.
+    Streamed(Answer),
 }
 
 impl LlmClient {
@@ -82,8 +103,19 @@ impl LlmClient {
         Ok(LlmClient {
             config,
             http,
+            progress: None,
             runtime: Some(runtime),
         })
+    }
+
+    /// Call `observer` after each piece of a streamed answer (the CLI shows a counter). It runs
+    /// on the thread that reads the answer: keep it quick.
+    pub fn with_progress(
+        mut self,
+        observer: impl Fn(&StreamProgress<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(Box::new(observer));
+        self
     }
 
     /// The checked configuration in use.
@@ -157,7 +189,15 @@ impl LlmClient {
         let (reply, attempts) = self
             .with_retries(|| self.send(reqwest::Method::POST, &url, Some(body.clone())))
             .await?;
-        parse_completion(&url, &reply.body, sampling, reply.elapsed, attempts)
+        let timing = Timing {
+            elapsed: reply.elapsed,
+            first_token: reply.first_token,
+            attempts,
+        };
+        match reply.body {
+            Body::Whole(body) => parse_completion(&url, &body, sampling, timing),
+            Body::Streamed(answer) => finish(answer, sampling, timing),
+        }
     }
 
     /// Async `GET /v1/models`.
@@ -166,7 +206,14 @@ impl LlmClient {
         let (reply, _) = self
             .with_retries(|| self.send(reqwest::Method::GET, &url, None))
             .await?;
-        parse_models(&url, &reply.body)
+        match reply.body {
+            Body::Whole(body) => parse_models(&url, &body),
+            Body::Streamed(_) => Err(LlmError::BadResponse {
+                url,
+                reason: "the model list came as an event stream".into(),
+                body_excerpt: excerpt(b""),
+            }),
+        }
     }
 
     async fn with_retries<F, Fut>(&self, mut attempt: F) -> Result<(RawReply, u32), LlmError>
@@ -243,23 +290,81 @@ impl LlmClient {
         {
             return Err(too_large());
         }
+        let streamed = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("text/event-stream")
+            });
+        let mut read: usize = 0;
         let mut buf: Vec<u8> = Vec::new();
+        let mut events = Assembler::default();
+        let mut first_token = None;
         while let Some(chunk) = resp
             .chunk()
             .await
             .map_err(|e| self.transport_error(url, e))?
         {
-            if buf.len().saturating_add(chunk.len()) > limit {
+            read = read.saturating_add(chunk.len());
+            if read > limit {
                 return Err(too_large());
             }
-            buf.extend_from_slice(&chunk);
+            if !streamed {
+                buf.extend_from_slice(&chunk);
+                continue;
+            }
+            let before = events.tokens();
+            events.feed(&chunk).map_err(|e| stream_error(url, e))?;
+            if events.tokens() > before {
+                let elapsed = started.elapsed();
+                let first = *first_token.get_or_insert(elapsed);
+                if let Some(observe) = &self.progress {
+                    observe(&StreamProgress {
+                        tokens: events.tokens(),
+                        text: events.text(),
+                        elapsed,
+                        first_token: Some(first),
+                        done: false,
+                    });
+                }
+            }
         }
+        let body = if streamed {
+            let tokens = events.tokens();
+            let answer = events.end().map_err(|e| stream_error(url, e))?;
+            if let Some(observe) = &self.progress {
+                observe(&StreamProgress {
+                    tokens,
+                    text: &answer.content,
+                    elapsed: started.elapsed(),
+                    first_token,
+                    done: true,
+                });
+            }
+            Body::Streamed(answer)
+        } else {
+            Body::Whole(buf)
+        };
         Ok(RawReply {
-            body: buf,
+            body,
             elapsed: started.elapsed(),
+            first_token,
         })
     }
+}
 
+fn stream_error(url: &str, e: super::stream::StreamError) -> LlmError {
+    LlmError::BadResponse {
+        url: url.to_string(),
+        reason: e.reason,
+        body_excerpt: excerpt(&e.excerpt),
+    }
+}
+
+impl LlmClient {
     fn transport_error(&self, url: &str, e: reqwest::Error) -> LlmError {
         let url = url.to_string();
         // A connect timeout is "unreachable", not "slow": check connect first.

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Files: `config` (layered settings), `request` (what is sent), `response` (what comes back),
-//! `client` (HTTP, retries, limits), `error` (`LlmError`), `extract` (fenced code from prose).
+//! `client` (HTTP, retries, limits), `stream` (server-sent events → one answer), `error` (`LlmError`), `extract` (fenced code from prose).
 
 mod client;
 mod config;
@@ -20,8 +20,9 @@ mod error;
 pub mod extract;
 mod request;
 mod response;
+mod stream;
 
-pub use client::LlmClient;
+pub use client::{LlmClient, ProgressObserver};
 pub use config::{
     LlmConfig, LlmEnv, LlmFileConfig, LlmOverrides, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MODEL, ENV_API_KEY, ENV_MODEL, ENV_URL, MAX_BACKOFF,
@@ -35,3 +36,4 @@ pub use error::{LlmError, BODY_EXCERPT_CHARS};
 pub use extract::{ExtractError, Extracted};
 pub use request::{JsonSchemaFormat, Message, Role, Sampling};
 pub use response::{Completion, FinishReason, Usage};
+pub use stream::StreamProgress;

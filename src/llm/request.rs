@@ -4,8 +4,9 @@
 //!
 //! The body is OpenAI's `POST /v1/chat/completions`. Structured output uses the nested OpenAI
 //! form, `response_format: {"type": "json_schema", "json_schema": {"name", "schema", "strict"}}`,
-//! which Ollama, vLLM and llama.cpp's server all accept. Callers should also describe the schema
-//! in the prompt: servers that ignore `response_format` still get told what to write.
+//! which Ollama, vLLM and llama.cpp's server all accept (a server that ignores it gets only what
+//! the prompt says). Answers are always asked for as a stream (`"stream": true`, with `usage` in
+//! the last chunk): see [`super::stream`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,6 +104,11 @@ struct ResponseFormat<'a> {
     json_schema: &'a JsonSchemaFormat,
 }
 
+#[derive(Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
+
 /// The request body, borrowed from its parts.
 #[derive(Serialize)]
 pub(crate) struct ChatRequest<'a> {
@@ -114,6 +120,8 @@ pub(crate) struct ChatRequest<'a> {
     seed: Option<u64>,
     max_tokens: u32,
     stream: bool,
+    /// Asks for `usage` in the last streamed chunk (servers that do not know it ignore it).
+    stream_options: StreamOptions,
     #[serde(skip_serializing_if = "Option::is_none")]
     response_format: Option<ResponseFormat<'a>>,
 }
@@ -131,7 +139,10 @@ impl<'a> ChatRequest<'a> {
             top_p: sampling.top_p,
             seed: sampling.seed,
             max_tokens: sampling.max_tokens,
-            stream: false,
+            stream: true,
+            stream_options: StreamOptions {
+                include_usage: true,
+            },
             response_format: schema.map(|s| ResponseFormat {
                 kind: "json_schema",
                 json_schema: s,
@@ -158,7 +169,7 @@ mod tests {
                 "model": "codestral:22b",
                 "messages": [{"role": "user", "content": "hi"}],
                 "temperature": 0.2, "top_p": 0.95, "seed": 0, "max_tokens": 4096,
-                "stream": false,
+                "stream": true, "stream_options": {"include_usage": true},
                 "response_format": {"type": "json_schema", "json_schema": {
                     "name": "spec", "schema": {"type": "object"}, "strict": true}}
             })

@@ -78,12 +78,23 @@ pub struct Completion {
     /// Wall time of the successful attempt, request to last byte.
     #[serde(serialize_with = "ser_secs")]
     pub elapsed: Duration,
+    /// Time from the request to the first piece of text (streamed answers only; `None` when
+    /// the server sent the answer whole). Mostly the server's prompt processing.
+    #[serde(serialize_with = "ser_opt_secs")]
+    pub first_token: Option<Duration>,
     /// How many attempts it took (1 = no retry).
     pub attempts: u32,
 }
 
 fn ser_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
+}
+
+fn ser_opt_secs<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&d.as_secs_f64()),
+        None => s.serialize_none(),
+    }
 }
 
 // Wire shapes: every field optional so a missing one becomes our own error, not serde's.
@@ -107,10 +118,39 @@ struct RawMessage {
 }
 
 #[derive(Deserialize)]
-struct RawUsage {
+pub(crate) struct RawUsage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
     total_tokens: Option<u64>,
+}
+
+impl RawUsage {
+    pub(crate) fn into_usage(self) -> Usage {
+        Usage {
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            total_tokens: self.total_tokens,
+        }
+    }
+}
+
+/// The parts of an answer, from a whole JSON body or assembled from a stream, before the
+/// checks that turn it into a [`Completion`] (or a truncation / empty-answer error).
+#[derive(Debug, Default)]
+pub(crate) struct Answer {
+    pub(crate) content: String,
+    pub(crate) model: Option<String>,
+    pub(crate) system_fingerprint: Option<String>,
+    pub(crate) finish_reason: Option<String>,
+    pub(crate) usage: Option<Usage>,
+}
+
+/// How an answer was received: what the record keeps besides the answer itself.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timing {
+    pub(crate) elapsed: Duration,
+    pub(crate) first_token: Option<Duration>,
+    pub(crate) attempts: u32,
 }
 
 /// Parse a 2xx chat-completion body.
@@ -118,8 +158,7 @@ pub(crate) fn parse_completion(
     url: &str,
     body: &[u8],
     sampling: Sampling,
-    elapsed: Duration,
-    attempts: u32,
+    timing: Timing,
 ) -> Result<Completion, LlmError> {
     let bad = |reason: String| LlmError::BadResponse {
         url: url.to_string(),
@@ -132,41 +171,51 @@ pub(crate) fn parse_completion(
         .choices
         .and_then(|c| c.into_iter().next())
         .ok_or_else(|| bad("no `choices[0]`".into()))?;
-    let finish_reason = FinishReason::parse(choice.finish_reason.as_deref());
     let content = choice
         .message
         .ok_or_else(|| bad("no `choices[0].message`".into()))?
         .content
         .unwrap_or_default();
-    if finish_reason == FinishReason::Length {
-        return Err(LlmError::Truncated {
-            partial: content,
-            max_tokens: sampling.max_tokens,
-        });
-    }
-    if content.trim().is_empty() {
-        return Err(LlmError::EmptyContent {
-            model: raw.model.unwrap_or_else(|| sampling.model.clone()),
-            finish_reason: finish_reason.as_str().to_string(),
-        });
-    }
-    let usage = raw
-        .usage
-        .map(|u| Usage {
-            prompt_tokens: u.prompt_tokens,
-            completion_tokens: u.completion_tokens,
-            total_tokens: u.total_tokens,
-        })
-        .unwrap_or_default();
-    Ok(Completion {
+    let answer = Answer {
         content,
         model: raw.model,
         system_fingerprint: raw.system_fingerprint,
+        finish_reason: choice.finish_reason,
+        usage: raw.usage.map(RawUsage::into_usage),
+    };
+    finish(answer, sampling, timing)
+}
+
+/// The checks every answer gets, however it arrived: `finish_reason` `"length"` is
+/// [`LlmError::Truncated`] (with the partial text), no text at all is [`LlmError::EmptyContent`].
+pub(crate) fn finish(
+    answer: Answer,
+    sampling: Sampling,
+    timing: Timing,
+) -> Result<Completion, LlmError> {
+    let finish_reason = FinishReason::parse(answer.finish_reason.as_deref());
+    if finish_reason == FinishReason::Length {
+        return Err(LlmError::Truncated {
+            partial: answer.content,
+            max_tokens: sampling.max_tokens,
+        });
+    }
+    if answer.content.trim().is_empty() {
+        return Err(LlmError::EmptyContent {
+            model: answer.model.unwrap_or_else(|| sampling.model.clone()),
+            finish_reason: finish_reason.as_str().to_string(),
+        });
+    }
+    Ok(Completion {
+        content: answer.content,
+        model: answer.model,
+        system_fingerprint: answer.system_fingerprint,
         finish_reason,
-        usage,
+        usage: answer.usage.unwrap_or_default(),
         sampling,
-        elapsed,
-        attempts,
+        elapsed: timing.elapsed,
+        first_token: timing.first_token,
+        attempts: timing.attempts,
     })
 }
 
@@ -242,10 +291,16 @@ mod tests {
         Sampling::from_config(&super::super::LlmConfig::default(), None)
     }
 
+    const T: Timing = Timing {
+        elapsed: Duration::ZERO,
+        first_token: None,
+        attempts: 1,
+    };
+
     #[test]
     fn parses_llama_cpp_reply() {
         let body = br#"{"choices":[{"finish_reason":"stop","index":0,"message":{"role":"assistant","content":"hi"}}],"model":"smollm2","system_fingerprint":"b0","usage":{"completion_tokens":3,"prompt_tokens":5,"total_tokens":8}}"#;
-        let c = parse_completion("u", body, sampling(), Duration::ZERO, 1).unwrap();
+        let c = parse_completion("u", body, sampling(), T).unwrap();
         assert_eq!(c.content, "hi");
         assert_eq!(c.finish_reason, FinishReason::Stop);
         assert_eq!(c.usage.total_tokens, Some(8));
@@ -264,7 +319,7 @@ mod tests {
             b"{\"choices\":[{\"message\":{\"content\":12}}]}",
             b"\xff\xfe",
         ] {
-            let e = parse_completion("u", body, sampling(), Duration::ZERO, 1).unwrap_err();
+            let e = parse_completion("u", body, sampling(), T).unwrap_err();
             assert!(matches!(e, LlmError::BadResponse { .. }), "{e}");
         }
     }

@@ -1,6 +1,6 @@
 //! A canned OpenAI-compatible HTTP server on 127.0.0.1:0 for tests (llm, author, workflow):
 //! serves the i-th canned reply to the i-th request (the last repeats), optionally late or
-//! without `Content-Length`, and keeps every request it received (method, path, headers, body).
+//! without `Content-Length`, as one JSON body or as server-sent events, and keeps every request it received (method, path, headers, body).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,6 +20,8 @@ pub struct Canned {
     pub delay: Duration,
     /// Send `Content-Length`; when false the body is delimited by closing the connection.
     pub content_length: bool,
+    /// The `Content-Type` header.
+    pub content_type: &'static str,
 }
 
 impl Canned {
@@ -32,6 +34,27 @@ impl Canned {
             body: body.into(),
             delay: Duration::ZERO,
             content_length: true,
+            content_type: "application/json",
+        }
+    }
+    /// A streamed answer (`text/event-stream`) as llama.cpp sends it: a role-only chunk, one
+    /// chunk per piece of `pieces`, a chunk with `finish`, a usage chunk, then `[DONE]`.
+    pub fn streamed(pieces: &[&str], finish: &str) -> Self {
+        let mut events = vec![chunk(json!({"role": "assistant", "content": null}), None)];
+        events.extend(pieces.iter().map(|p| chunk(json!({"content": p}), None)));
+        events.push(chunk(json!({}), Some(finish)));
+        events.push(json!({"choices": [], "usage":
+            {"prompt_tokens": 11, "completion_tokens": pieces.len(),
+             "total_tokens": 11 + pieces.len()}}));
+        let mut body: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+        body.push_str("data: [DONE]\n\n");
+        Canned::sse(body)
+    }
+    /// Raw server-sent events, status 200.
+    pub fn sse(body: impl Into<Vec<u8>>) -> Self {
+        Canned {
+            content_type: "text/event-stream",
+            ..Canned::raw(200, body)
         }
     }
     pub fn ok(content: &str) -> Self {
@@ -55,6 +78,12 @@ pub fn completion_body(content: &str, finish: &str) -> Value {
                      "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}
     })
+}
+
+fn chunk(delta: Value, finish: Option<&str>) -> Value {
+    json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1,
+           "model": "served-model", "system_fingerprint": "fp_test",
+           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
 }
 
 /// What the server received.
@@ -187,8 +216,8 @@ fn read_request(stream: &mut TcpStream) -> Option<Received> {
 
 fn write_reply(stream: &mut TcpStream, r: &Canned) -> std::io::Result<()> {
     let mut head = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nConnection: close\r\n",
-        r.status
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nConnection: close\r\n",
+        r.status, r.content_type
     );
     if r.content_length {
         head.push_str(&format!("Content-Length: {}\r\n", r.body.len()));

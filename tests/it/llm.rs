@@ -2,12 +2,13 @@
 //! 127.0.0.1:0, extraction of code from prose, and (`real_*`) the client against a real
 //! llama.cpp server started by `tests/llm/serve.sh`.
 //!
-//! Real-LLM tests read the server's base URL from `SDG_TEST_LLM_URL`, else from
-//! `target/llm-server.url` (written by serve.sh). With neither they fail, unless
-//! `SDG_SKIP_REAL_LLM=1`, when they print "skipped" and pass.
+//! The `real_*` tests are `#[ignore]`d, so a plain `cargo nextest run` lists them as skipped; the
+//! README's test command runs them (`--run-ignored all`), and there a missing server fails them
+//! (see [`crate::real_llm::server_url`]). nextest runs them one at a time (`.config/nextest.toml`,
+//! test group `real-llm`).
 
 use std::net::TcpListener;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sdg::llm::extract::{self, Source};
@@ -17,6 +18,7 @@ use sdg::llm::{
 use serde_json::{json, Value};
 
 use crate::canned::{completion_body, Canned, TestServer};
+use crate::real_llm::server_url;
 
 fn config(url: &str) -> LlmConfig {
     LlmConfig {
@@ -78,7 +80,8 @@ fn request_carries_sampling_schema_and_key() {
     assert_eq!(body["top_p"], 0.5);
     assert_eq!(body["seed"], 42);
     assert_eq!(body["max_tokens"], 77);
-    assert_eq!(body["stream"], false);
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["stream_options"], json!({"include_usage": true}));
     assert_eq!(
         body["messages"],
         json!([{"role": "system", "content": "be brief"}, {"role": "user", "content": "give a"}])
@@ -98,6 +101,7 @@ fn request_carries_sampling_schema_and_key() {
     assert_eq!(out.usage.completion_tokens, Some(7));
     assert_eq!(out.usage.total_tokens, Some(18));
     assert_eq!(out.attempts, 1);
+    assert_eq!(out.first_token, None, "a whole body has no first token");
     assert_eq!(out.sampling.seed, Some(42));
     assert_eq!(out.sampling.json_schema.as_deref(), Some("thing"));
 
@@ -225,6 +229,111 @@ fn finish_reason_length_is_truncated_with_partial_text() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Streamed replies (server-sent events).
+
+/// What a progress observer saw: `(tokens, text, done)` of every call.
+type Seen = Arc<Mutex<Vec<(u64, String, bool)>>>;
+
+/// A client whose progress observer records every call.
+fn watched(url: &str) -> (LlmClient, Seen) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let c = client(url).with_progress(move |p| {
+        s2.lock()
+            .unwrap()
+            .push((p.tokens, p.text.to_string(), p.done))
+    });
+    (c, seen)
+}
+
+#[test]
+fn streamed_answer_is_assembled_and_progress_is_reported() {
+    let s = TestServer::start(vec![Canned::streamed(&["name", ": ", "coins\n"], "stop")]);
+    let (c, seen) = watched(&s.url);
+    let out = ask(&c).unwrap();
+    assert_eq!(out.content, "name: coins\n");
+    assert_eq!(out.finish_reason, FinishReason::Stop);
+    assert_eq!(out.model.as_deref(), Some("served-model"));
+    assert_eq!(out.system_fingerprint.as_deref(), Some("fp_test"));
+    assert_eq!(out.usage.completion_tokens, Some(3));
+    assert_eq!(out.usage.prompt_tokens, Some(11));
+    assert!(out.first_token.is_some_and(|f| f <= out.elapsed));
+    let seen = seen.lock().unwrap();
+    // However the bytes were split on the way, the counts only grow, the text only extends, and
+    // exactly the last call says the answer is complete, with all of it.
+    assert_eq!(seen.last(), Some(&(3, "name: coins\n".to_string(), true)));
+    assert_eq!(seen.iter().filter(|(_, _, done)| *done).count(), 1);
+    for w in seen.windows(2) {
+        assert!(w[0].0 <= w[1].0 && w[1].1.starts_with(&w[0].1), "{seen:?}");
+    }
+}
+
+#[test]
+fn streamed_length_is_truncated_with_the_partial_text() {
+    let s = TestServer::start(vec![Canned::streamed(
+        &["```yaml\n", "name: peo"],
+        "length",
+    )]);
+    match ask(&client(&s.url)).unwrap_err() {
+        LlmError::Truncated {
+            partial,
+            max_tokens,
+        } => assert_eq!((partial.as_str(), max_tokens), ("```yaml\nname: peo", 4096)),
+        other => panic!("expected Truncated, got {other}"),
+    }
+    assert_eq!(s.hits(), 1, "truncation is not retried");
+}
+
+#[test]
+fn streamed_empty_answer_is_empty_content() {
+    let s = TestServer::start(vec![Canned::streamed(&[], "stop")]);
+    let e = ask(&client(&s.url)).unwrap_err();
+    assert!(matches!(e, LlmError::EmptyContent { .. }), "{e}");
+}
+
+#[test]
+fn stream_cut_short_or_broken_is_a_bad_response_not_retried() {
+    let piece = json!({"choices": [{"delta": {"content": "Hel"}, "finish_reason": null}]});
+    for body in [
+        // The connection closes before any finish_reason or [DONE].
+        format!("data: {piece}\n\n"),
+        // An event that is not JSON.
+        format!("data: {piece}\n\ndata: {{\"choices\": [\n\n"),
+        // The server reports an error in the stream.
+        format!("data: {piece}\n\ndata: {{\"error\": {{\"message\": \"boom\"}}}}\n\n"),
+    ] {
+        let s = TestServer::start(vec![Canned::sse(body.clone())]);
+        let e = ask(&client(&s.url)).unwrap_err();
+        assert!(matches!(e, LlmError::BadResponse { .. }), "{body}: {e}");
+        assert_eq!(s.hits(), 1, "{body}");
+    }
+}
+
+#[test]
+fn oversized_stream_is_refused() {
+    let pieces: Vec<String> = (0..2000).map(|i| format!("piece {i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    // No Content-Length: the bound is enforced while the events arrive.
+    let s = TestServer::start(vec![Canned {
+        content_length: false,
+        ..Canned::streamed(&refs, "stop")
+    }]);
+    let cfg = LlmConfig {
+        max_response_bytes: 4096,
+        ..config(&s.url)
+    };
+    let e = LlmClient::new(cfg)
+        .unwrap()
+        .complete(&[Message::user("x")], None)
+        .unwrap_err();
+    assert!(
+        matches!(e, LlmError::BodyTooLarge { limit: 4096, .. }),
+        "{e}"
+    );
+    assert_eq!(s.hits(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTTP errors and retries.
 
 #[test]
@@ -331,6 +440,17 @@ fn unauthorized_hints_at_the_key_without_showing_it() {
         .unwrap()
         .complete(&[Message::user("x")], None)
         .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LlmError::Http {
+                status: 401,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
     let msg = format!("{e} {e:?}");
     assert!(msg.contains("SDG_LLM_API_KEY"), "{msg}");
     assert!(!msg.contains("sk-wrong-secret"), "{msg}");
@@ -341,6 +461,14 @@ fn unauthorized_hints_at_the_key_without_showing_it() {
 fn error_body_excerpt_is_bounded() {
     let s = TestServer::start(vec![Canned::raw(400, "x".repeat(100_000))]);
     let e = ask(&client(&s.url)).unwrap_err();
+    match &e {
+        LlmError::Http {
+            status: 400,
+            body_excerpt,
+            ..
+        } => assert!(body_excerpt.chars().count() <= sdg::llm::BODY_EXCERPT_CHARS + 4),
+        other => panic!("expected Http 400, got {other}"),
+    }
     assert!(e.to_string().len() < 1_000, "{} chars", e.to_string().len());
     // A huge error body is still reported as the HTTP error, not as an oversized body.
     let s = TestServer::start(vec![Canned::raw(500, "y".repeat(100_000))]);
@@ -630,32 +758,6 @@ fn extract_never_panics_on_odd_input() {
 // ---------------------------------------------------------------------------------------------
 // Against a real llama.cpp server (tests/llm/serve.sh). Plumbing, not content: the model is tiny.
 
-/// The real server's base URL, or `None` when skipping is explicitly allowed.
-fn real_server() -> Option<String> {
-    if let Ok(url) = std::env::var("SDG_TEST_LLM_URL") {
-        if !url.trim().is_empty() {
-            return Some(url.trim().to_string());
-        }
-    }
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/target/llm-server.url");
-    if let Ok(url) = std::fs::read_to_string(file) {
-        if !url.trim().is_empty() {
-            return Some(url.trim().to_string());
-        }
-    }
-    if std::env::var("SDG_SKIP_REAL_LLM").as_deref() == Ok("1") {
-        eprintln!("skipped: no real LLM server (SDG_SKIP_REAL_LLM=1)");
-        return None;
-    }
-    panic!(
-        "no real LLM server: set SDG_TEST_LLM_URL or run `bash tests/llm/serve.sh` \
-         (writes target/llm-server.url); set SDG_SKIP_REAL_LLM=1 to skip these tests"
-    );
-}
-
-/// The real server has one slot; running its tests one at a time keeps each within its timeout.
-static REAL: Mutex<()> = Mutex::new(());
-
 fn real_client(url: &str, f: impl FnOnce(&mut LlmConfig)) -> LlmClient {
     let mut cfg = LlmConfig {
         base_url: url.to_string(),
@@ -672,9 +774,9 @@ fn real_client(url: &str, f: impl FnOnce(&mut LlmConfig)) -> LlmClient {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_plain_completion_has_content_and_usage() {
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let c = real_client(&url, |c| c.max_tokens = 48);
     let out = c
         .complete(
@@ -697,9 +799,9 @@ fn real_plain_completion_has_content_and_usage() {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_schema_constrained_output_satisfies_the_schema() {
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let schema = json!({
         "type": "object",
         "properties": {
@@ -733,11 +835,11 @@ fn real_schema_constrained_output_satisfies_the_schema() {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_schema_is_enforced_by_the_server_not_the_prompt() {
     // The prompt asks for a poem and never mentions JSON: only `response_format` (a grammar in
     // llama.cpp) can make the answer follow the schema. Fails if the field is dropped or ignored.
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let schema = json!({
         "type": "object",
         "properties": {"mood": {"type": "string", "enum": ["calm", "stormy"]},
@@ -772,9 +874,9 @@ fn text_of(r: Result<Completion, LlmError>) -> String {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_same_seed_and_temperature_zero_is_deterministic() {
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let c = real_client(&url, |c| {
         c.max_tokens = 24;
         c.seed = Some(7);
@@ -788,9 +890,9 @@ fn real_same_seed_and_temperature_zero_is_deterministic() {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_max_tokens_5_is_truncated() {
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let c = real_client(&url, |c| c.max_tokens = 5);
     let e = c
         .complete(&[Message::user("Count from one to fifty in words.")], None)
@@ -808,11 +910,11 @@ fn real_max_tokens_5_is_truncated() {
 }
 
 #[test]
+#[ignore = "needs a real LLM server: bash tests/llm/serve.sh"]
 fn real_wrong_model_name_is_served_by_the_loaded_model() {
     // llama.cpp's server (single-model mode) ignores the requested name and answers with the
     // model it has loaded; the reply's `model` says which. `check_model` catches the mismatch.
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let url = server_url();
     let c = real_client(&url, |c| {
         c.model = "no-such-model:1b".into();
         c.max_tokens = 48;
@@ -824,35 +926,4 @@ fn real_wrong_model_name_is_served_by_the_loaded_model() {
     let out = c.complete(&[Message::user("Say hi.")], None).unwrap();
     assert_eq!(out.model.as_deref(), Some("smollm2"));
     assert_eq!(out.sampling.model, "no-such-model:1b");
-}
-
-#[test]
-fn real_server_down_is_a_clear_error() {
-    let Some(_url) = real_server() else { return };
-    let url = closed_port_url();
-    let c = real_client(&url, |c| c.retries = 0);
-    let e = c.models().unwrap_err();
-    assert!(matches!(e, LlmError::Unreachable { .. }), "{e}");
-    assert!(e.to_string().contains(&url));
-}
-
-/// Measurement, not a test: `cargo test --test llm real_timing -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn real_timing_100_tokens() {
-    let Some(url) = real_server() else { return };
-    let _g = REAL.lock().unwrap_or_else(|p| p.into_inner());
-    let c = real_client(&url, |c| c.max_tokens = 100);
-    let msgs = [Message::user("Write a long story about a dragon.")];
-    let t = std::time::Instant::now();
-    let r = c.complete(&msgs, None);
-    let tokens = match &r {
-        Ok(c) => c.usage.completion_tokens,
-        Err(LlmError::Truncated { .. }) => Some(100),
-        Err(e) => panic!("{e}"),
-    };
-    eprintln!(
-        "100-token completion: {tokens:?} tokens in {:?}",
-        t.elapsed()
-    );
 }

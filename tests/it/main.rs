@@ -21,6 +21,7 @@ mod numbers;
 mod project;
 mod races;
 mod runtime_install;
+mod real_llm;
 mod seed;
 mod signing;
 mod spec;
