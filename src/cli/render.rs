@@ -237,11 +237,9 @@ mod tests {
     /// harness left); it is escaped and indented like any other guest text.
     #[test]
     fn guest_stderr_tail_in_a_bad_result_is_inert() {
-        let e = PipelineError::Sandbox(SandboxError::bad(
-            crate::sandbox::Violation::Incomplete {
-                stderr_tail: HOSTILE.to_string(),
-            },
-        ));
+        let e = PipelineError::Sandbox(SandboxError::bad(crate::sandbox::Violation::Incomplete {
+            stderr_tail: HOSTILE.to_string(),
+        }));
         let text = error_text(&e, Some("a hint"), None);
         inert(&text);
         assert!(text.contains("\\u{1b}]0;title\\u{7}"), "{text}");

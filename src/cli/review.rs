@@ -1,6 +1,6 @@
 //! `sdg review SPEC`: what a person needs before approving: the spec's status, the code with
 //! line numbers, the code check's findings, the diff since the LLM's draft, and whether the
-//! current spec + code are approved.
+//! current spec + code are approved by a trusted signature (the same check as `sdg run`).
 
 use std::path::PathBuf;
 
@@ -9,7 +9,7 @@ use clap::Args;
 use super::render::print_json;
 use super::term::{out, outln};
 use crate::contract::{self, Contract};
-use crate::experiments::{load_draft, unified_diff, verify, ApprovalStore};
+use crate::experiments::{load_draft, unified_diff, verify_trusted, ApprovalStore, ApprovalTrust};
 use crate::pipeline::{self, authoring::check_code_text};
 use crate::untrusted::{self, terminal_line as line};
 
@@ -20,6 +20,8 @@ pub struct ReviewArgs {
     /// Print one JSON object instead.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    trust: super::trust_args::TrustArgs,
 }
 
 pub fn run(a: ReviewArgs) -> u8 {
@@ -27,7 +29,7 @@ pub fn run(a: ReviewArgs) -> u8 {
         Ok(p) => p,
         Err(e) => return e.report(a.json),
     };
-    match review(&spec, a.json) {
+    match review(&spec, a.json, &a.trust.options()) {
         Ok(code) => code,
         Err(e) => {
             super::render::print_error(&e, a.json);
@@ -36,7 +38,11 @@ pub fn run(a: ReviewArgs) -> u8 {
     }
 }
 
-fn review(spec: &PathBuf, json: bool) -> Result<u8, pipeline::PipelineError> {
+fn review(
+    spec: &PathBuf,
+    json: bool,
+    trust: &pipeline::TrustOptions,
+) -> Result<u8, pipeline::PipelineError> {
     let text = contract::read(spec)?;
     let c = Contract::from_text(&text, spec)?;
     let (code_path, code) = pipeline::read_code(&c, None)?;
@@ -52,7 +58,13 @@ fn review(spec: &PathBuf, json: bool) -> Result<u8, pipeline::PipelineError> {
             3,
         )
     });
-    let approval = verify(&store, c.name(), text.as_bytes(), code.as_bytes());
+    let approval = verify_trusted(
+        &store,
+        c.name(),
+        text.as_bytes(),
+        code.as_bytes(),
+        &trust.policy_for_spec(spec),
+    );
     if json {
         print_json(&serde_json::json!({
             "spec": spec,
@@ -88,11 +100,27 @@ fn review(spec: &PathBuf, json: bool) -> Result<u8, pipeline::PipelineError> {
             Some(d) => out!("changes since the LLM's draft:\n{d}"),
         }
         match &approval {
-            Ok(a) => outln!(
-                "approval: approved by {} at {} (spec and code unchanged since)",
-                line(&a.approved_by),
-                line(&a.approved_at)
-            ),
+            Ok(a) => {
+                let how = match &a.trust {
+                    Some(ApprovalTrust::Signed {
+                        key_fingerprint,
+                        allowed_signers,
+                        ..
+                    }) => format!(
+                        "signed with {}, trusted through {}",
+                        line(key_fingerprint),
+                        line(allowed_signers)
+                    ),
+                    Some(ApprovalTrust::UnsignedAllowed) | None => {
+                        "UNSIGNED, accepted with --allow-unsigned".to_string()
+                    }
+                };
+                outln!(
+                    "approval: approved by {} at {} ({how}; spec and code unchanged since)",
+                    line(&a.approved_by),
+                    line(&a.approved_at)
+                )
+            }
             Err(e) => outln!(
                 "approval: NOT APPROVED: {}",
                 super::term::continued(&e.to_string())

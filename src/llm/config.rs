@@ -538,7 +538,7 @@ mod tests {
 
     /// Half the time anything below `max`, else something near `near`.
     fn int(r: &mut StdRng, max: u64, near: u64) -> u64 {
-        if r.next_u64() % 2 == 0 {
+        if r.next_u64().is_multiple_of(2) {
             r.next_u64() % max
         } else {
             near.saturating_add(r.next_u64() % 4).saturating_sub(2)
@@ -578,7 +578,7 @@ mod tests {
                 toml_float(connect),
             );
             let file = LlmFileConfig::from_toml_str(&text).unwrap();
-            let secs_ok = |v: f64| v >= 1e-9 && v <= 86_400.0;
+            let secs_ok = |v: f64| (1e-9..=86_400.0).contains(&v);
             let want = (0.0..=2.0).contains(&temperature)
                 && top_p > 0.0
                 && top_p <= 1.0

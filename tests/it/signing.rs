@@ -717,3 +717,52 @@ fn the_projects_allowed_signers_are_used_last_and_called_weak() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert_eq!(json(&o)["error"]["kind"], "signature_unknown_key");
 }
+
+#[test]
+fn review_reports_approved_only_for_a_trusted_signature() {
+    let w = Work::new();
+    assert_eq!(w.sdg(&["approve", "seed_linear"]).status.code(), Some(0));
+    let fp = w.signer.private.fingerprint(HashAlg::Sha256).to_string();
+    let o = w.sdg(&["review", "seed_linear", "--json"]);
+    let v = json(&o);
+    assert_eq!(v["approved"], true, "{v}");
+    assert_eq!(
+        v["approval"]["trust"]["key_fingerprint"],
+        fp.as_str(),
+        "{v}"
+    );
+    let o = w.sdg(&["review", "seed_linear"]);
+    assert!(
+        text(&o).contains(&format!("signed with {fp}")),
+        "{}",
+        text(&o)
+    );
+    // The same hashes, signed by a key the allowed signers do not list: not approved, as
+    // `sdg run` would refuse it.
+    let stranger = signer_in(&w.path("keys"), "tester", 4);
+    let o = w.sdg(&[
+        "review",
+        "seed_linear",
+        "--json",
+        "--allowed-signers",
+        stranger.allowed.to_str().unwrap(),
+    ]);
+    let v = json(&o);
+    assert_eq!(v["approved"], false, "{v}");
+    assert!(v["approval_problem"].is_string(), "{v}");
+    // An unsigned approval is approved for review only with --allow-unsigned, as for run.
+    assert_eq!(
+        w.sdg(&["approve", "seed_linear", "--unsigned"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        json(&w.sdg(&["review", "seed_linear", "--json"]))["approved"],
+        false
+    );
+    assert_eq!(
+        json(&w.sdg(&["review", "seed_linear", "--json", "--allow-unsigned"]))["approved"],
+        true
+    );
+}

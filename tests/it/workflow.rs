@@ -374,15 +374,19 @@ fn new_streams_shows_progress_and_escapes_the_models_text() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr),
     );
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    // The code check refuses a raw control character in the source (SDG705), also after the
+    // repair round (the canned server replays its last answer): the files are written for the
+    // reviewer and `sdg new` exits 2.
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("SDG705 control-character"), "{stderr}");
     assert_eq!(server.bodies()[0]["stream"], true);
     // stderr is not a terminal here: a line when the first token arrives, one per answer at the
-    // end; never the model's text.
+    // end (the spec, the code, its repair); never the model's text raw.
     let answered: Vec<&str> = stderr
         .lines()
         .filter(|l| l.starts_with("sdg: the model answered 2 token(s) in "))
         .collect();
-    assert_eq!(answered.len(), 2, "{stderr}");
+    assert_eq!(answered.len(), 3, "{stderr}");
     assert!(
         answered.iter().all(|l| l.contains(", the first after ")),
         "{stderr}"
@@ -390,11 +394,14 @@ fn new_streams_shows_progress_and_escapes_the_models_text() {
     assert!(stderr.contains("sdg: the model is answering: "), "{stderr}");
     // The file holds the code as the model wrote it; the terminal gets it escaped.
     assert_eq!(std::fs::read_to_string(w.path("lin.py")).unwrap(), code);
-    assert!(
-        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
-        "{stdout}"
-    );
+    for (name, out) in [("stdout", &stdout), ("stderr", &stderr)] {
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{name}: {out}"
+        );
+    }
     assert!(stdout.contains("# \\u{1b}]0;owned\\u{7}"), "{stdout}");
+    assert!(stderr.contains("# \\u{1b}]0;owned\\u{7}"), "{stderr}");
 }
 
 #[test]
