@@ -276,7 +276,7 @@ fn corrupt(spec: &mut ColumnSpec, col: &mut GuestColumn, c: Corruption, at: usiz
             v[i] = 0xff;
         }
         Corruption::NullCountOffByOne => {
-            col.null_count = if col.null_count > 0 && at % 2 == 0 {
+            col.null_count = if col.null_count > 0 && at.is_multiple_of(2) {
                 col.null_count - 1
             } else {
                 col.null_count + 1
