@@ -25,8 +25,8 @@ fn main() {
         eprintln!("usage: spec_prompt [--structured] [--pasted-schema] INTENT");
         std::process::exit(2);
     };
-    let schema = sdg::spec::schema();
-    let example = std::fs::read_to_string("specs/seed_linear.yaml").unwrap_or_default();
+    let schema = sdg::pipeline::authoring::llm_schema();
+    let example = sdg::pipeline::authoring::llm_example();
     let examples = [(
         "A linear relationship y = 2x + noise, with x uniform on [0, 1] and standard normal noise.",
         example.as_str(),

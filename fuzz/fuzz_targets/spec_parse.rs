@@ -1,4 +1,6 @@
-//! Arbitrary bytes → spec parser + validator + renderer: no panic, every diagnostic inside the text.
+//! Arbitrary bytes → spec parser + validator + renderer: no panic, every diagnostic (and note)
+//! inside the text. Text starting with `{` is read as a `.json` spec (strict JSON), the rest as
+//! YAML, so both readers and both spec shapes are fuzzed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,9 +11,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let lines = text.lines().count().max(1);
-    match Contract::from_text(text, std::path::Path::new("fuzz.yaml")) {
+    let file = if text.starts_with('{') {
+        "fuzz.json"
+    } else {
+        "fuzz.yaml"
+    };
+    match Contract::from_text(text, std::path::Path::new(file)) {
         Ok(c) => {
             let _ = c.rows(None);
+            for n in c.notes() {
+                assert!(n.line >= 1 && n.line <= lines + 1, "{n:?} in {lines} lines");
+            }
+            let _ = sdg::spec::render_notes(text, file, c.notes());
         }
         Err(e @ ContractError::Invalid { .. }) => {
             if let ContractError::Invalid { diagnostics, .. } = &e {

@@ -17,12 +17,26 @@ use serde_json::Value;
 /// Longest key written in the implicit `key: value` form (YAML 1.2's limit is 1024).
 const MAX_IMPLICIT_KEY_CHARS: usize = 1000;
 
+/// Widest line a flow list (`[a, b]`) may make in [`to_yaml_compact`].
+const MAX_FLOW_LINE: usize = 96;
+
 /// `value` as a YAML document (no `---`), ending in a newline.
 pub fn to_yaml(value: &Value) -> String {
+    emit(value, false)
+}
+
+/// Like [`to_yaml`], but a list of scalars that fits on its line is written in flow style
+/// (`allowed_imports: [numpy]`), as people write specs.
+pub fn to_yaml_compact(value: &Value) -> String {
+    emit(value, true)
+}
+
+fn emit(value: &Value, compact: bool) -> String {
     let mut out = String::new();
+    let e = Emit { compact };
     match value {
-        Value::Object(m) if !m.is_empty() => write_map(m, 0, &mut out),
-        Value::Array(a) if !a.is_empty() => write_seq(a, 0, &mut out),
+        Value::Object(m) if !m.is_empty() => e.write_map(m, 0, &mut out),
+        Value::Array(a) if !a.is_empty() => e.write_seq(a, 0, &mut out),
         v => {
             out.push_str(&inline(v));
             out.push('\n');
@@ -35,7 +49,12 @@ fn indent(n: usize, out: &mut String) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-fn write_map(m: &serde_json::Map<String, Value>, ind: usize, out: &mut String) {
+struct Emit {
+    compact: bool,
+}
+
+impl Emit {
+fn write_map(&self, m: &serde_json::Map<String, Value>, ind: usize, out: &mut String) {
     for (k, v) in m {
         indent(ind, out);
         let key = scalar_str(k);
@@ -49,11 +68,12 @@ fn write_map(m: &serde_json::Map<String, Value>, ind: usize, out: &mut String) {
             out.push_str(&key);
         }
         out.push(':');
-        write_value_after_indicator(v, ind + 2, out);
+        let line = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
+        self.write_value_after_indicator(v, ind + 2, line, out);
     }
 }
 
-fn write_seq(a: &[Value], ind: usize, out: &mut String) {
+fn write_seq(&self, a: &[Value], ind: usize, out: &mut String) {
     for v in a {
         indent(ind, out);
         out.push('-');
@@ -61,13 +81,13 @@ fn write_seq(a: &[Value], ind: usize, out: &mut String) {
             // Compact form: the child's first line goes after "- ", the rest stay indented.
             Value::Object(m) if !m.is_empty() => {
                 let mut child = String::new();
-                write_map(m, ind + 2, &mut child);
+                self.write_map(m, ind + 2, &mut child);
                 out.push(' ');
                 out.push_str(&child[ind + 2..]);
             }
             Value::Array(a) if !a.is_empty() => {
                 let mut child = String::new();
-                write_seq(a, ind + 2, &mut child);
+                self.write_seq(a, ind + 2, &mut child);
                 out.push(' ');
                 out.push_str(&child[ind + 2..]);
             }
@@ -80,16 +100,23 @@ fn write_seq(a: &[Value], ind: usize, out: &mut String) {
     }
 }
 
-/// After `key:`: a scalar on the same line, a container on the following lines.
-fn write_value_after_indicator(v: &Value, child_ind: usize, out: &mut String) {
+/// After `key:` (`line` characters so far on its line): a scalar on the same line, a container
+/// on the following lines (in compact mode, a short list of scalars on the same line).
+fn write_value_after_indicator(&self, v: &Value, child_ind: usize, line: usize, out: &mut String) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             out.push('\n');
-            write_map(m, child_ind, out);
+            self.write_map(m, child_ind, out);
         }
         Value::Array(a) if !a.is_empty() => {
+            if let Some(flow) = self.flow(a).filter(|f| line + 1 + f.len() <= MAX_FLOW_LINE) {
+                out.push(' ');
+                out.push_str(&flow);
+                out.push('\n');
+                return;
+            }
             out.push('\n');
-            write_seq(a, child_ind, out);
+            self.write_seq(a, child_ind, out);
         }
         v => {
             out.push(' ');
@@ -97,6 +124,26 @@ fn write_value_after_indicator(v: &Value, child_ind: usize, out: &mut String) {
             out.push('\n');
         }
     }
+}
+
+/// `[a, b]` for a list of scalars in compact mode. Inside flow collections `,[]{}` are
+/// indicators too, so a string containing one is double-quoted.
+fn flow(&self, a: &[Value]) -> Option<String> {
+    if !self.compact {
+        return None;
+    }
+    let items = a
+        .iter()
+        .map(|v| match v {
+            Value::String(s) if s.contains([',', '[', ']', '{', '}']) => {
+                Some(double_quoted(s))
+            }
+            Value::Array(_) | Value::Object(_) => None,
+            v => Some(inline(v)),
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(format!("[{}]", items.join(", ")))
+}
 }
 
 /// A scalar or an empty container on one line.

@@ -222,7 +222,8 @@ impl NoSpec {
     }
 }
 
-/// A spec given as a path, or as a name: `NAME.yaml` / `NAME.yml` here, else in `specs/`.
+/// A spec given as a path, or as a name: `NAME.yaml` / `NAME.yml` / `NAME.json` here, else in
+/// `specs/`.
 pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, NoSpec> {
     let p = PathBuf::from(arg);
     if p.is_file() {
@@ -232,7 +233,9 @@ pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, NoSpec> {
         for cand in [
             format!("{arg}.yaml"),
             format!("{arg}.yml"),
+            format!("{arg}.json"),
             format!("specs/{arg}.yaml"),
+            format!("specs/{arg}.json"),
         ] {
             let c = PathBuf::from(&cand);
             if c.is_file() {

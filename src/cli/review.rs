@@ -70,6 +70,9 @@ fn review(
             "spec": spec,
             "name": c.name(),
             "code": code_path,
+            "language": c.language(),
+            "behavioral_rules": c.behavioral_rules(),
+            "notes": c.notes(),
             "check": match &check { Ok(()) => "CLEAN", Err(_) => "VIOLATIONS" },
             "violations": check.as_ref().err(),
             "draft_diff": diff,
@@ -83,6 +86,21 @@ fn review(
             line(&spec.display().to_string()),
             line(c.name())
         );
+        let rules = c.behavioral_rules();
+        if !rules.is_empty() {
+            outln!("behavioral rules (from the spec):");
+            for r in &rules {
+                outln!("  - {}", line(r));
+            }
+        }
+        for n in c.notes() {
+            outln!(
+                "note: {} (line {}, {})",
+                line(&n.message),
+                n.line,
+                line(&n.path)
+            );
+        }
         outln!("code: {}\n", line(&code_path.display().to_string()));
         let width = code.lines().count().to_string().len();
         // `lines()` splits at `\n` only; a lone `\r` (a line break to Python) is escaped.

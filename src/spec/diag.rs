@@ -124,7 +124,7 @@ pub fn locate(root: &Node, path: &str) -> (Pos, usize) {
             (Value::Map(entries), Seg::Key(k)) => {
                 match entries.iter().find(|(key, _)| key.text == k) {
                     Some((key, value)) => {
-                        at = (key.pos, key.text.chars().count());
+                        at = (key.pos, key.width);
                         node = value;
                     }
                     None => break,
@@ -180,12 +180,29 @@ fn token_width(line: &str, column: usize) -> usize {
 /// messages, paths and hints that quote it) is escaped to one inert line
 /// ([`untrusted::terminal_line`]); the carets are placed under the escaped text.
 pub fn render(text: &str, file: &str, diags: &[Diagnostic]) -> String {
+    let mut out = render_as("error", text, file, diags);
+    let n = diags.len();
+    out += &format!(
+        "{}: {n} problem{}\n",
+        crate::untrusted::terminal_line(file),
+        if n == 1 { "" } else { "s" }
+    );
+    out
+}
+
+/// Renders notes (things worth knowing about a valid spec) like [`render`], as `note[code]`,
+/// without the summary line.
+pub fn render_notes(text: &str, file: &str, notes: &[Diagnostic]) -> String {
+    render_as("note", text, file, notes)
+}
+
+fn render_as(label: &str, text: &str, file: &str, diags: &[Diagnostic]) -> String {
     use crate::untrusted::{self, terminal_line as line};
     let lines: Vec<&str> = text.lines().collect();
     let file = line(file);
     let mut out = String::new();
     for d in diags {
-        out += &format!("error[{}]: {}\n", d.code, line(&d.message));
+        out += &format!("{label}[{}]: {}\n", d.code, line(&d.message));
         out += &format!("  --> {file}:{}:{}\n", d.line, d.column);
         if let Some(src) = d.line.checked_sub(1).and_then(|i| lines.get(i)) {
             let num = d.line.to_string();
@@ -219,8 +236,6 @@ pub fn render(text: &str, file: &str, diags: &[Diagnostic]) -> String {
         }
         out.push('\n');
     }
-    let n = diags.len();
-    out += &format!("{file}: {n} problem{}\n", if n == 1 { "" } else { "s" });
     debug_assert!(!out.chars().any(|c| c != '\n' && untrusted::is_dangerous(c)));
     out
 }

@@ -11,22 +11,49 @@
 //! the shape check walks that same schema, so what the schema accepts is what the validator
 //! accepts. Problems come back as [`Diagnostic`]s with YAML path, line:column, expectation and
 //! hint; [`render`] prints them like a compiler.
+//!
+//! One language, two shapes ([`forms`]): sdg's keyed shape and the design document's shape
+//! parse to the same [`RawSpec`]. A spec is YAML or JSON ([`Syntax`]): JSON is read by the same
+//! positioned reader (JSON is YAML 1.2's flow style) after a strict JSON check, so diagnostics
+//! keep line:column in both.
 
 pub mod diag;
+pub mod forms;
 pub mod raw;
 mod shape;
 pub mod yaml;
 
-pub use diag::{locate, node_at, render, Diagnostic};
+pub use diag::{locate, node_at, render, render_notes, Diagnostic};
+pub use forms::Form;
 pub use raw::RawSpec;
 pub use yaml::{Node, Pos};
+
+/// How a spec file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// YAML 1.2 (the default; JSON text is valid YAML too).
+    Yaml,
+    /// Strict JSON (a `.json` file): YAML-only syntax is refused.
+    Json,
+}
+
+impl Syntax {
+    /// `.json` files are JSON; everything else is YAML.
+    pub fn of(path: &std::path::Path) -> Syntax {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Syntax::Json,
+            _ => Syntax::Yaml,
+        }
+    }
+}
 
 /// Largest spec file accepted (bytes); larger files are refused before parsing.
 pub const MAX_SPEC_BYTES: u64 = 1 << 20;
 
 /// The spec's JSON Schema (draft 2020-12), strict: `additionalProperties: false`, enums, bounds.
+/// Validation requirements are described in both shapes (see [`forms`]).
 pub fn schema() -> serde_json::Value {
-    schemars::schema_for!(RawSpec).to_value()
+    forms::with_document_requirements(schemars::schema_for!(RawSpec).to_value())
 }
 
 /// A spec that has the right shape: its typed form and its positioned tree (for later
@@ -37,11 +64,22 @@ pub struct Parsed {
     pub tree: Node,
 }
 
-/// Parses spec text: bounded YAML, then the shape check against [`schema`], then serde.
+/// Parses YAML spec text: bounded YAML, then the shape check against [`schema`], then serde.
 /// All shape problems are returned together.
 pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
-    let tree = yaml::parse(text)
-        .map_err(|e| vec![Diagnostic::new("yaml", "", e.pos, e.message).hint_opt(e.hint)])?;
+    parse_as(text, Syntax::Yaml)
+}
+
+/// Parses spec text written in `syntax` (see [`parse`]).
+pub fn parse_as(text: &str, syntax: Syntax) -> Result<Parsed, Vec<Diagnostic>> {
+    // JSON text is read as JSON whatever the file is called (a record keeps a JSON spec as
+    // `spec.yaml`): the same tree, and JSON's tabs are no YAML indentation problem.
+    let json = syntax == Syntax::Json || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+    let tree = match json {
+        false => yaml::parse(text),
+        true => json_tree(text).map_err(|d| vec![*d])?,
+    }
+    .map_err(|e| vec![Diagnostic::new("yaml", "", e.pos, e.message).hint_opt(e.hint)])?;
     let schema = schema();
     let diags = shape::check(&tree, &schema);
     if !diags.is_empty() {
@@ -53,6 +91,29 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
         vec![Diagnostic::new("shape", "", tree.pos, e.to_string())]
     })?;
     Ok(Parsed { raw, tree })
+}
+
+/// A JSON spec's positioned tree: strict JSON first (its syntax errors at their line:column),
+/// then the positioned reader. Outside strings JSON allows tabs where YAML does not; a tab is
+/// one character, so it is read as a space without moving any position (inside strings, JSON
+/// requires `\t`, so no literal tab is there to change).
+fn json_tree(text: &str) -> Result<Result<Node, yaml::YamlError>, Box<Diagnostic>> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        let pos = Pos {
+            line: e.line().max(1),
+            column: e.column().max(1),
+        };
+        return Err(Box::new(
+            Diagnostic::new("json", "", pos, format!("JSON syntax: {message}"))
+                .hint("a `.json` spec is strict JSON; name the file `.yaml` to write YAML"),
+        ));
+    }
+    Ok(yaml::parse(&text.replace('\t', " ")))
 }
 
 /// The JSON value of a parsed YAML tree (integers beyond 64 bits and non-finite floats are
@@ -118,7 +179,7 @@ mod tests {
             .map(|d| (d.code, d.path.as_str(), d.line))
             .collect();
         assert!(
-            codes.contains(&("enum", "code_contract.language", 7)),
+            codes.contains(&("pattern", "code_contract.language", 7)),
             "{codes:?}"
         );
         assert!(

@@ -18,7 +18,7 @@ pub const MODULE: &str = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$";
 
 /// An sdg dataset spec: what to generate (`code_contract`) and what the data must satisfy
 /// (`validation_requirements`).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "sdg spec")]
 pub struct RawSpec {
@@ -37,7 +37,7 @@ pub struct RawSpec {
     /// What the generator code must look like and may do.
     pub code_contract: RawCodeContract,
     /// The checks the generated data must pass, in order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 64))]
     pub validation_requirements: Vec<crate::validate::Requirement>,
     /// How the checks are combined (multiple-testing correction).
@@ -46,11 +46,13 @@ pub struct RawSpec {
 }
 
 /// The contract the generator code is checked against before it runs.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCodeContract {
-    /// The generator's language; only Python is supported.
-    pub language: Language,
+    /// The generator's language: `python`, or `python3.X` as the code's author wrote it. The
+    /// version is recorded, not enforced: the sandbox runs CPython 3.15.
+    #[schemars(pattern(LANGUAGE), extend("examples" = ["python", "python3.10"]))]
+    pub language: String,
     pub function: RawFunction,
     #[serde(default)]
     pub environment: RawEnvironment,
@@ -58,20 +60,48 @@ pub struct RawCodeContract {
     pub randomness: Option<RawRandomness>,
     #[serde(default)]
     pub execution_constraints: RawConstraints,
-    /// Rules for the code's author (the LLM) in plain words; shown in prompts and reviews.
-    #[serde(default)]
-    #[schemars(length(max = 64))]
-    pub behavioral_rules: Vec<String>,
+    /// Rules for the code's author: sentences, or named flags (`must_generate_data_only: true`).
+    /// Known flags turn on code-check rules; every rule is shown in prompts and reviews.
+    #[serde(default, skip_serializing_if = "BehavioralRules::is_empty")]
+    pub behavioral_rules: BehavioralRules,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Python,
+/// `language` values: `python`, `python3`, `python3.X`.
+pub const LANGUAGE: &str = r"^python(3(\.(0|[1-9][0-9]?))?)?$";
+
+/// `behavioral_rules`: plain sentences for the code's author, or named flags.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BehavioralRules {
+    /// Sentences, e.g. `Return arrays in the order of outputs.`
+    Sentences(#[schemars(length(max = 64), inner(length(max = 1000)))] Vec<String>),
+    /// Named flags, e.g. `must_not_perform_validation: true` (see `contract::flags`).
+    Flags(
+        #[schemars(
+            extend("maxProperties" = 64, "propertyNames" = {"pattern": IDENT})
+        )]
+        IndexMap<String, bool>,
+    ),
+}
+
+impl Default for BehavioralRules {
+    fn default() -> Self {
+        BehavioralRules::Sentences(Vec::new())
+    }
+}
+
+impl BehavioralRules {
+    /// No rules at all.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            BehavioralRules::Sentences(v) => v.is_empty(),
+            BehavioralRules::Flags(m) => m.is_empty(),
+        }
+    }
 }
 
 /// The one function the code defines.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunction {
     /// Its name, e.g. `generate_data`.
@@ -86,7 +116,7 @@ pub struct RawFunction {
 }
 
 /// The function's parameters: exactly `num_samples` and `seed`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawInputs {
     pub num_samples: RawRows,
@@ -94,29 +124,62 @@ pub struct RawInputs {
 }
 
 /// `num_samples`: how many rows to generate.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRows {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub ty: Option<IntType>,
-    /// Fewest rows a run may ask for (default 1).
+    /// Whether a caller must pass it. sdg always passes it, so `false` changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 4096))]
+    pub description: Option<String>,
+    /// Fewest rows a run may ask for (default 1). Same as `constraints.min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub min: Option<u64>,
-    /// Most rows a run may ask for (default and cap: 100,000,000).
+    /// Most rows a run may ask for (default and cap: 100,000,000). Same as `constraints.max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max: Option<u64>,
+    /// `min` and `max`, as the design document writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<RawBounds>,
     /// Rows when a run does not say (default: 1000 within min..max).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub default: Option<u64>,
 }
 
+/// `constraints: {min, max}` of `num_samples`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBounds {
+    /// Fewest rows a run may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min: Option<u64>,
+    /// Most rows a run may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max: Option<u64>,
+}
+
 /// `seed`: the integer the generator's RNG is created from.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSeed {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub ty: Option<IntType>,
+    /// Whether a caller must pass it. sdg always passes it, so `false` changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 4096))]
+    pub description: Option<String>,
     /// Seed when a run does not say (default 42).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<u64>,
 }
 
@@ -127,7 +190,7 @@ pub enum IntType {
 }
 
 /// One returned column.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutput {
     /// Always `array` (one value per row).
@@ -138,10 +201,10 @@ pub struct RawOutput {
     #[serde(default)]
     pub length: Option<Length>,
     /// Whether missing values (None / NaN-as-null / NaT) may appear.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// For `category`: the allowed values, in code order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 1024))]
     pub categories: Vec<String>,
     /// For `datetime64`: the unit (default `us`).
@@ -163,8 +226,9 @@ pub enum Length {
     NumSamples,
 }
 
-/// Column types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// Column types. `float`, `int` and `str` (the design document's names, and Python's) are
+/// aliases of `float64`, `int64` and `string`; see [`Dtype::canonical`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Dtype {
     Float64,
@@ -173,6 +237,48 @@ pub enum Dtype {
     String,
     Category,
     Datetime64,
+    // Aliases (plain comments: a doc comment would make schemars split the enum in branches).
+    Float,
+    Int,
+    Str,
+}
+
+impl Dtype {
+    /// The precise type an alias stands for (`float` → `float64`, `int` → `int64`,
+    /// `str` → `string`); precise types stand for themselves.
+    pub fn canonical(self) -> Dtype {
+        match self {
+            Dtype::Float => Dtype::Float64,
+            Dtype::Int => Dtype::Int64,
+            Dtype::Str => Dtype::String,
+            d => d,
+        }
+    }
+
+    /// The design document's short name where there is one (`float`, `int`, `str`, `bool`).
+    pub fn short(self) -> Dtype {
+        match self.canonical() {
+            Dtype::Float64 => Dtype::Float,
+            Dtype::Int64 => Dtype::Int,
+            Dtype::String => Dtype::Str,
+            d => d,
+        }
+    }
+
+    /// The name as written in a spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::Float64 => "float64",
+            Dtype::Int64 => "int64",
+            Dtype::Bool => "bool",
+            Dtype::String => "string",
+            Dtype::Category => "category",
+            Dtype::Datetime64 => "datetime64",
+            Dtype::Float => "float",
+            Dtype::Int => "int",
+            Dtype::Str => "str",
+        }
+    }
 }
 
 /// Time units for `datetime64` columns.
@@ -186,21 +292,21 @@ pub enum Unit {
 }
 
 /// Modules the code may and may not import.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
     /// Top-level modules (and their submodules) the code may import, e.g. `numpy`, `pandas`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 64), inner(pattern(MODULE)))]
     pub allowed_imports: Vec<String>,
     /// Modules named as forbidden, on top of sdg's always-forbidden set.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 256), inner(pattern(MODULE)))]
     pub forbidden_imports: Vec<String>,
 }
 
 /// How the code gets its randomness.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRandomness {
     /// Same seed, same data. Required for reproducible experiments.
@@ -218,10 +324,17 @@ fn yes() -> bool {
     true
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `numpy` and `numpy.random` (the design document's spelling) mean the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
 pub enum RngLibrary {
+    #[serde(rename = "numpy")]
     Numpy,
+    #[serde(rename = "numpy.random")]
+    NumpyRandom,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -231,7 +344,7 @@ pub enum RngPattern {
 }
 
 /// What the code must not do. Each `true` turns on the code check's matching rules.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConstraints {
     pub no_file_io: Option<bool>,

@@ -214,61 +214,25 @@ impl<'a> Walker<'a> {
         );
     }
 
-    /// anyOf / oneOf: `Option<T>` (T or null) and externally tagged enums (one key per branch).
+    /// anyOf / oneOf: `Option<T>` (T or null), and the validation requirements' two shapes: a
+    /// mapping with one key naming the kind (keyed) or a `check` field naming it (document).
     fn branch(&mut self, node: &Node, branches: &'a [Json]) {
         let resolved: Vec<&'a Json> = branches.iter().map(|b| self.resolve(b)).collect();
-        // Tagged: every branch is an object requiring exactly one key.
         let tags: Vec<Option<&str>> = resolved.iter().map(|b| single_tag(b)).collect();
-        if tags.iter().all(Option::is_some) && !tags.is_empty() {
-            let names: Vec<&str> = tags.iter().flatten().copied().collect();
-            let Value::Map(entries) = &node.value else {
-                return self.report(Diagnostic::new(
-                    "type",
-                    &self.here(),
-                    node.pos,
-                    format!(
-                        "expected a mapping with one of the keys {}, found {}",
-                        list(&names),
-                        kind(&node.value)
-                    ),
-                ));
-            };
-            if entries.len() != 1 {
-                return self.report(
-                    Diagnostic::new(
-                        "shape",
-                        &self.here(),
-                        node.pos,
-                        format!("expected exactly one key, found {}", entries.len()),
-                    )
-                    .expected(format!("one of {}", list(&names)))
-                    .hint("write each check as its own list item: `- check_name: {...}`"),
-                );
-            }
-            let (key, value) = &entries[0];
-            return match names.iter().position(|n| *n == key.text) {
-                Some(i) => {
-                    self.path.push(Seg::Key(key.text.clone()));
-                    let inner = &resolved[i]["properties"][&key.text];
-                    self.walk(value, inner, None);
-                    self.path.pop();
-                }
-                None => {
-                    let mut path = self.path.clone();
-                    path.push(Seg::Key(key.text.clone()));
-                    self.report(
-                        Diagnostic::new(
-                            "unknown-key",
-                            &path_string(&path),
-                            key.pos,
-                            format!("unknown kind `{}`", key.text),
-                        )
-                        .width(key.text.chars().count())
-                        .expected(format!("one of {}", list(&names)))
-                        .hint_opt(did_you_mean(&key.text, names.iter().copied())),
-                    )
-                }
-            };
+        let checks: Vec<Option<&str>> = resolved.iter().map(|b| check_const(b)).collect();
+        let tagged = tags.iter().zip(&checks).all(|(t, c)| t.is_some() || c.is_some());
+        if tagged && !resolved.is_empty() {
+            let keyed: Vec<(&str, &'a Json)> = tags
+                .iter()
+                .zip(&resolved)
+                .filter_map(|(t, b)| Some(((*t)?, *b)))
+                .collect();
+            let document: Vec<(&str, &'a Json)> = checks
+                .iter()
+                .zip(&resolved)
+                .filter_map(|(c, b)| Some(((*c)?, *b)))
+                .collect();
+            return self.kinds(node, &keyed, &document);
         }
         // Otherwise: the first branch whose type fits (null for Option), else the best attempt.
         let fits: Vec<&'a Json> = resolved
@@ -297,6 +261,140 @@ impl<'a> Walker<'a> {
         self.out.extend(best.unwrap_or_default());
     }
 
+    /// A mapping whose kind is named by its single key (`keyed`) or by its `check` field
+    /// (`document`).
+    fn kinds(&mut self, node: &Node, keyed: &[(&str, &'a Json)], document: &[(&str, &'a Json)]) {
+        let mut names: Vec<&str> = keyed.iter().map(|(n, _)| *n).collect();
+        for (n, _) in document {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        let shapes = match (keyed.is_empty(), document.is_empty()) {
+            (false, false) => "`check: KIND` with the check's fields beside it, or `KIND: {...}`",
+            (true, _) => "`check: KIND` with the check's fields beside it",
+            (_, true) => "`KIND: {...}`",
+        };
+        let Value::Map(entries) = &node.value else {
+            return self.report(
+                Diagnostic::new(
+                    "type",
+                    &self.here(),
+                    node.pos,
+                    format!("expected a mapping, found {}", kind(&node.value)),
+                )
+                .expected(shapes.to_string()),
+            );
+        };
+        let check = entries.iter().find(|(k, _)| k.text == "check");
+        if let (Some((key, value)), false) = (check, document.is_empty()) {
+            let mut path = self.path.clone();
+            path.push(Seg::Key(key.text.clone()));
+            let Value::Str(written) = &value.value else {
+                return self.report(
+                    Diagnostic::new(
+                        "type",
+                        &path_string(&path),
+                        value.pos,
+                        format!("expected the name of a check, found {}", kind(&value.value)),
+                    )
+                    .expected(format!("one of {}", list(&names))),
+                );
+            };
+            if let Some((both, _)) = entries.iter().find(|(k, _)| names.contains(&k.text.as_str())) {
+                let mut path = self.path.clone();
+                path.push(Seg::Key(both.text.clone()));
+                return self.report(
+                    Diagnostic::new(
+                        "shape",
+                        &path_string(&path),
+                        both.pos,
+                        format!(
+                            "`check: {written}` and a `{}:` key in one item: it is written in both \
+                             shapes at once",
+                            both.text
+                        ),
+                    )
+                    .width(both.width)
+                    .expected(shapes.to_string())
+                    .hint(format!(
+                        "keep the `check:` form and move the fields out of `{}:`, or remove `check:`",
+                        both.text
+                    )),
+                );
+            }
+            return match document.iter().find(|(n, _)| n == written) {
+                Some((_, schema)) => self.walk(node, schema, None),
+                None => self.report(
+                    Diagnostic::new(
+                        "enum",
+                        &path_string(&path),
+                        value.pos,
+                        format!("unknown check `{written}`"),
+                    )
+                    .width(written.chars().count())
+                    .expected(format!("one of {}", list(&names)))
+                    .hint_opt(did_you_mean(written, names.iter().copied())),
+                ),
+            };
+        }
+        if let ([(key, value)], false) = (entries.as_slice(), keyed.is_empty()) {
+            if let Some((_, schema)) = keyed.iter().find(|(n, _)| *n == key.text) {
+                self.path.push(Seg::Key(key.text.clone()));
+                self.walk(value, &schema["properties"][&key.text], None);
+                self.path.pop();
+                return;
+            }
+            let mut path = self.path.clone();
+            path.push(Seg::Key(key.text.clone()));
+            let hint = did_you_mean(&key.text, names.iter().copied()).or_else(|| {
+                (!document.is_empty()).then(|| format!("name the check: {shapes}"))
+            });
+            return self.report(
+                Diagnostic::new(
+                    "unknown-key",
+                    &path_string(&path),
+                    key.pos,
+                    format!("unknown kind `{}`", key.text),
+                )
+                .width(key.width)
+                .expected(format!("one of {}", list(&names)))
+                .hint_opt(hint),
+            );
+        }
+        // Several keys and no `check`: guess the kind from the fields written.
+        let guess = document
+            .iter()
+            .filter(|(_, s)| {
+                let props = s.get("properties").and_then(Json::as_object);
+                entries
+                    .iter()
+                    .all(|(k, _)| props.is_some_and(|p| p.contains_key(&k.text)))
+            })
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>();
+        let hint = match guess.as_slice() {
+            [one] => format!("these fields fit `{one}`: add `check: {one}`"),
+            [] | [_, _, ..] if !document.is_empty() => {
+                "add `check: KIND` naming the check (see `sdg spec schema`)".to_string()
+            }
+            _ => "write each check as its own list item: `- KIND: {...}`".to_string(),
+        };
+        let message = if document.is_empty() {
+            format!("expected exactly one key naming the check, found {}", entries.len())
+        } else {
+            format!(
+                "no `check` naming the kind of check ({} keys, none of them `check`)",
+                entries.len()
+            )
+        };
+        self.report(
+            Diagnostic::new("shape", &self.here(), node.pos, message)
+                .expected(shapes.to_string())
+                .hint(hint),
+        );
+    }
+
     fn object(&mut self, node: &Node, entries: &[(super::yaml::Key, Node)], schema: &'a Json) {
         let props: Option<&'a Map<String, Json>> =
             schema.get("properties").and_then(Json::as_object);
@@ -317,7 +415,7 @@ impl<'a> Walker<'a> {
                             key.pos,
                             format!("unknown key `{}`", key.text),
                         )
-                        .width(key.text.chars().count())
+                        .width(key.width)
                         .expected(format!("one of {}", list(&names)))
                         .hint_opt(did_you_mean(&key.text, names.iter().copied()));
                         self.report(d);
@@ -441,14 +539,29 @@ impl<'a> Walker<'a> {
         if let Some(p) = schema.get("pattern").and_then(Json::as_str) {
             if let Ok(re) = regex::Regex::new(p) {
                 if !re.is_match(s) {
+                    let examples: Vec<&str> = schema
+                        .get("examples")
+                        .and_then(Json::as_array)
+                        .map(|e| e.iter().filter_map(Json::as_str).collect())
+                        .unwrap_or_default();
+                    let expected = if examples.is_empty() {
+                        format!("text matching `{p}`")
+                    } else {
+                        format!("text matching `{p}`, e.g. {}", list(&examples))
+                    };
                     self.report(
                         Diagnostic::new(
                             "pattern",
                             &self.here(),
                             node.pos,
-                            format!("`{}` is not a valid name here", truncate(s)),
+                            format!(
+                                "`{}` is not a valid {} here",
+                                truncate(s),
+                                if examples.is_empty() { "name" } else { "value" }
+                            ),
                         )
-                        .expected(format!("text matching `{p}`")),
+                        .expected(expected)
+                        .hint_opt(did_you_mean(s, examples.iter().copied())),
                     );
                 }
             }
@@ -507,6 +620,11 @@ impl<'a> Walker<'a> {
             );
         }
     }
+}
+
+/// The kind a document-shape branch names: its `check` property's `const`.
+fn check_const(b: &Json) -> Option<&str> {
+    b.get("properties")?.get("check")?.get("const")?.as_str()
 }
 
 fn single_tag(b: &Json) -> Option<&str> {

@@ -65,6 +65,8 @@ pub enum Value {
 pub struct Key {
     pub text: String,
     pub pos: Pos,
+    /// Characters the key takes in the source (quotes and escapes included), for underlining.
+    pub width: usize,
 }
 
 /// Why the text is not a spec-shaped YAML document.
@@ -197,7 +199,13 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                             Some("each key may appear once; merge the two entries"),
                         ));
                     }
-                    *key = Some(Key { text: k, pos });
+                    let width = if span.end.line() == span.start.line() {
+                        span.end.col().saturating_sub(span.start.col())
+                    } else {
+                        0
+                    }
+                    .max(k.chars().count());
+                    *key = Some(Key { text: k, pos, width });
                     continue;
                 }
                 Node {

@@ -187,3 +187,20 @@ pub fn paired(
     }
     Ok(out)
 }
+
+/// Whether an Arrow column type is what a spec's column kind produces: Float64, Int64, Boolean,
+/// Utf8, a dictionary of Utf8 (category), a timestamp of any unit.
+pub fn has_kind(found: &DataType, want: super::ColumnKind) -> bool {
+    use super::ColumnKind as K;
+    match (want, found) {
+        (K::Float64, DataType::Float64)
+        | (K::Int64, DataType::Int64)
+        | (K::Bool, DataType::Boolean)
+        | (K::Utf8, DataType::Utf8 | DataType::LargeUtf8)
+        | (K::Timestamp, DataType::Timestamp(..)) => true,
+        (K::Category, DataType::Dictionary(_, v)) => {
+            matches!(v.as_ref(), DataType::Utf8 | DataType::LargeUtf8)
+        }
+        _ => false,
+    }
+}

@@ -144,18 +144,34 @@ fn eval(
     let kind = req.kind();
     match req {
         Requirement::SchemaCheck(s) => {
-            let cols: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+            let mut cols: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+            for name in s.types.keys() {
+                if !cols.contains(&name.as_str()) {
+                    cols.push(name);
+                }
+            }
             let missing: Vec<&str> = cols
                 .iter()
                 .copied()
                 .filter(|c| batch.column_by_name(c).is_none())
                 .collect();
+            let mistyped: Vec<String> = s
+                .types
+                .iter()
+                .filter_map(|(name, dtype)| {
+                    let found = batch.column_by_name(name)?.data_type();
+                    let want = super::ColumnKind::of(*dtype);
+                    (!super::data::has_kind(found, want))
+                        .then(|| format!("`{name}` is {found}, not {}", dtype.name()))
+                })
+                .collect();
             let mut c = base(kind, &cols);
-            c.passed = missing.is_empty();
-            c.message = if c.passed {
-                "all columns present".into()
-            } else {
-                format!("missing column(s): {}", missing.join(", "))
+            c.passed = missing.is_empty() && mistyped.is_empty();
+            c.message = match (missing.is_empty(), mistyped.is_empty()) {
+                (true, true) if s.types.is_empty() => "all columns present".into(),
+                (true, true) => "all columns present, with the stated types".into(),
+                (false, _) => format!("missing column(s): {}", missing.join(", ")),
+                (true, false) => format!("wrong type: {}", mistyped.join("; ")),
             };
             Out {
                 check: c,

@@ -31,6 +31,8 @@
 
 use super::distributions::Dist;
 use super::multiple::MultipleTesting;
+use crate::spec::raw::Dtype;
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -116,12 +118,22 @@ impl OneOrMany {
     }
 }
 
-/// The listed columns must exist; other columns are allowed.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The listed columns must exist (other columns are allowed), each typed key with that type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaCheck {
     /// Required columns.
     pub columns: Vec<String>,
+    /// Required column types, e.g. `{x: float, y: float}` (`float`/`int`/`str` are aliases of
+    /// `float64`/`int64`/`string`). Each must match the output's declared `dtype`, and the
+    /// generated column must have that type.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(extend("maxProperties" = 256))]
+    pub types: IndexMap<String, Dtype>,
 }
 
 /// Goodness of fit of one column to a named distribution.
@@ -151,14 +163,25 @@ pub struct DistributionTest {
     #[serde(default)]
     pub gate: Option<Gate>,
     /// Drop NaN/inf instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
+}
+
+/// The model a `relationship_check` fits: ordinary least squares is the only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipModel {
+    /// `dependent ≈ intercept + Σ slope·independent`, least squares.
+    LinearRegression,
 }
 
 /// Linear relationship `dependent ≈ intercept + slope·independent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RelationshipCheck {
+    /// The model fitted (`linear_regression`, the default and only one).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<RelationshipModel>,
     /// Regressor column(s).
     pub independent: OneOrMany,
     /// Response column.
@@ -181,7 +204,7 @@ pub struct RelationshipCheck {
     #[serde(default)]
     pub min_r_squared: Option<f64>,
     /// Drop NaN/inf rows instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
 }
 
@@ -246,7 +269,7 @@ pub struct CorrelationCheck {
     #[serde(default)]
     pub alpha: Option<f64>,
     /// Drop NaN/inf rows instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
 }
 
@@ -346,7 +369,7 @@ pub struct Moments {
     /// Allowed absolute difference for each.
     pub tolerance: f64,
     /// Drop NaN/inf instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
 }
 
@@ -361,7 +384,7 @@ pub struct Quantiles {
     /// Allowed absolute difference.
     pub tolerance: f64,
     /// Drop NaN/inf instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
 }
 
@@ -383,16 +406,20 @@ pub struct TwoSampleKs {
     #[serde(default)]
     pub gate: Option<Gate>,
     /// Drop NaN/inf instead of failing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub drop_non_finite: bool,
 }
 
-/// One validation requirement: a map with exactly one key naming the check.
+/// One validation requirement, written in either of two shapes with the same meaning:
 ///
-/// `Deserialize` is hand-written (see the private `de` module) so that YAML readers which map
-/// externally tagged enums to `!tags` (serde_yaml_ng) still accept the
-/// `- schema_check: {...}` map form; `Serialize`/`JsonSchema` are derived and
-/// describe the same externally tagged shape.
+/// - keyed: a map with exactly one key naming the check, its fields inside
+///   (`- relationship_check: {dependent: y, independent: x, ...}`);
+/// - document (the design document's shape): the kind in a `check` field, the fields beside it
+///   (`- check: relationship_check` / `dependent: y` / ...).
+///
+/// `Deserialize` is hand-written (see the private `de` module) to accept both; `Serialize` and
+/// `JsonSchema` are derived and describe the keyed shape (`spec::schema` adds the document
+/// branches to the published schema; [`Requirement::to_document`] writes the document shape).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
@@ -451,61 +478,124 @@ pub const REQUIREMENT_KINDS: &[&str] = &[
 ];
 
 mod de {
-    //! Single-key-map deserialisation of [`Requirement`](super::Requirement).
+    //! Deserialisation of [`Requirement`](super::Requirement) from either shape.
     use super::*;
-    use serde::de::{self, MapAccess, Visitor};
-
-    struct ReqVisitor;
-
-    impl<'de> Visitor<'de> for ReqVisitor {
-        type Value = Requirement;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str(
-                "a map with exactly one key naming the check, e.g. `schema_check: {columns: [x]}`",
-            )
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Requirement, A::Error> {
-            let key: String = map.next_key()?.ok_or_else(|| {
-                de::Error::custom("empty requirement: expected one key naming the check")
-            })?;
-            let r = match key.as_str() {
-                "schema_check" => Requirement::SchemaCheck(map.next_value()?),
-                "distribution_test" => Requirement::DistributionTest(map.next_value()?),
-                "relationship_check" => Requirement::RelationshipCheck(map.next_value()?),
-                "noise_mean_check" => Requirement::NoiseMeanCheck(map.next_value()?),
-                "noise_std_check" => Requirement::NoiseStdCheck(map.next_value()?),
-                "residual_normality" => Requirement::ResidualNormality(map.next_value()?),
-                "correlation_check" => Requirement::CorrelationCheck(map.next_value()?),
-                "categorical_frequency" => Requirement::CategoricalFrequency(map.next_value()?),
-                "range_check" => Requirement::RangeCheck(map.next_value()?),
-                "null_fraction" => Requirement::NullFraction(map.next_value()?),
-                "uniqueness" => Requirement::Uniqueness(map.next_value()?),
-                "allowed_values" => Requirement::AllowedValues(map.next_value()?),
-                "regex" => Requirement::Regex(map.next_value()?),
-                "moments" => Requirement::Moments(map.next_value()?),
-                "quantiles" => Requirement::Quantiles(map.next_value()?),
-                "two_sample_ks" => Requirement::TwoSampleKs(map.next_value()?),
-                other => return Err(de::Error::unknown_variant(other, REQUIREMENT_KINDS)),
-            };
-            if map.next_key::<de::IgnoredAny>()?.is_some() {
-                return Err(de::Error::custom(format!(
-                    "a requirement has exactly one key; found another key after `{key}`"
-                )));
-            }
-            Ok(r)
-        }
-    }
+    use serde::de;
+    use serde_json::Value;
 
     impl<'de> Deserialize<'de> for Requirement {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_map(ReqVisitor)
+            let v = Value::deserialize(d)?;
+            Requirement::from_json(v).map_err(de::Error::custom)
+        }
+    }
+
+    impl Requirement {
+        /// A requirement from its JSON value, in either shape (see [`Requirement`]).
+        pub fn from_json(v: Value) -> Result<Requirement, String> {
+            let Value::Object(mut m) = v else {
+                return Err("expected a mapping: `- check: KIND` with the check's fields, or \
+                            `- KIND: {fields}`"
+                    .into());
+            };
+            let (kind, fields) = match m.remove("check") {
+                Some(Value::String(kind)) => (kind, Value::Object(m)),
+                Some(_) => return Err("`check` must name the check, e.g. `schema_check`".into()),
+                None if m.len() == 1 => m.into_iter().next().expect("one entry"),
+                None => {
+                    return Err(format!(
+                        "found {} keys and no `check`: write `- check: KIND` with the check's \
+                         fields beside it, or `- KIND: {{fields}}`",
+                        m.len()
+                    ))
+                }
+            };
+            let fields = body_of(fields);
+            macro_rules! read {
+                ($variant:ident) => {
+                    Requirement::$variant(
+                        serde_json::from_value(fields).map_err(|e| format!("{kind}: {e}"))?,
+                    )
+                };
+            }
+            Ok(match kind.as_str() {
+                "schema_check" => read!(SchemaCheck),
+                "distribution_test" => read!(DistributionTest),
+                "relationship_check" => read!(RelationshipCheck),
+                "noise_mean_check" => read!(NoiseMeanCheck),
+                "noise_std_check" => read!(NoiseStdCheck),
+                "residual_normality" => read!(ResidualNormality),
+                "correlation_check" => read!(CorrelationCheck),
+                "categorical_frequency" => read!(CategoricalFrequency),
+                "range_check" => read!(RangeCheck),
+                "null_fraction" => read!(NullFraction),
+                "uniqueness" => read!(Uniqueness),
+                "allowed_values" => read!(AllowedValues),
+                "regex" => read!(Regex),
+                "moments" => read!(Moments),
+                "quantiles" => read!(Quantiles),
+                "two_sample_ks" => read!(TwoSampleKs),
+                other => {
+                    return Err(format!(
+                        "unknown check `{other}`, expected one of {}",
+                        REQUIREMENT_KINDS.join(", ")
+                    ))
+                }
+            })
+        }
+    }
+
+    /// A keyed body written as `null` (`- schema_check:` with nothing after) reads as `{}`, so
+    /// the missing fields are named.
+    fn body_of(v: Value) -> Value {
+        match v {
+            Value::Null => Value::Object(Default::default()),
+            v => v,
         }
     }
 }
 
 impl Requirement {
+    /// The keyed shape's JSON (`{KIND: {fields}}`), canonical spelling: `type` of a
+    /// relationship_check (always `linear_regression`) left out.
+    pub fn to_keyed(&self) -> serde_json::Value {
+        let mut fields = self.fields();
+        fields.shift_remove("type");
+        let mut m = serde_json::Map::new();
+        m.insert(self.kind().into(), serde_json::Value::Object(fields));
+        serde_json::Value::Object(m)
+    }
+
+    /// The document shape's JSON (`{check: KIND, fields...}`), as the design document writes
+    /// it: a relationship_check says `type: linear_regression`.
+    pub fn to_document(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("check".into(), self.kind().into());
+        let mut fields = self.fields();
+        if let Requirement::RelationshipCheck(_) = self {
+            let t = fields
+                .shift_remove("type")
+                .unwrap_or_else(|| "linear_regression".into());
+            m.insert("type".into(), t);
+        }
+        m.extend(fields);
+        serde_json::Value::Object(m)
+    }
+
+    /// The check's own fields, as serialised (absent options left out).
+    fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(outer)) => match outer.into_iter().next() {
+                Some((_, serde_json::Value::Object(mut inner))) => {
+                    inner.retain(|_, v| !v.is_null());
+                    inner
+                }
+                _ => serde_json::Map::new(),
+            },
+            _ => serde_json::Map::new(),
+        }
+    }
+
     /// The YAML key of this requirement (`schema_check`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -558,6 +648,18 @@ pub const TEXT_KINDS: &[ColumnKind] = &[
 ];
 
 impl ColumnKind {
+    /// The kind a spec `dtype` (or its alias) declares.
+    pub fn of(dtype: Dtype) -> ColumnKind {
+        match dtype {
+            Dtype::Float64 | Dtype::Float => ColumnKind::Float64,
+            Dtype::Int64 | Dtype::Int => ColumnKind::Int64,
+            Dtype::Bool => ColumnKind::Bool,
+            Dtype::String | Dtype::Str => ColumnKind::Utf8,
+            Dtype::Category => ColumnKind::Category,
+            Dtype::Datetime64 => ColumnKind::Timestamp,
+        }
+    }
+
     /// The `dtype` a spec writes for this kind (`float64`, `datetime64`, ...).
     pub fn dtype(self) -> &'static str {
         match self {
@@ -705,6 +807,28 @@ pub fn problems(req: &Requirement, columns: &[ExpectedColumn]) -> Vec<Problem> {
         Requirement::SchemaCheck(s) => {
             for (i, name) in s.columns.iter().enumerate() {
                 c.col(&format!("columns[{i}]"), name, false);
+            }
+            for (name, dtype) in &s.types {
+                let path = format!("types.{name}");
+                c.col(&path, name, false);
+                let Some(col) = columns.iter().find(|x| &x.name == name) else {
+                    continue;
+                };
+                let want = ColumnKind::of(*dtype);
+                if col.kind != want {
+                    c.push(
+                        &path,
+                        format!(
+                            "schema_check says `{name}` is {}, but the output is declared as {}",
+                            dtype.name(),
+                            col.kind.dtype()
+                        ),
+                        &format!(
+                            "make the two agree: `{}` in `types`, or change the output's dtype",
+                            col.kind.dtype()
+                        ),
+                    );
+                }
             }
         }
         Requirement::DistributionTest(d) => {

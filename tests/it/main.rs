@@ -10,6 +10,7 @@ mod canned;
 mod check;
 mod cli;
 mod determinism;
+mod document_shape;
 mod escape;
 mod examples;
 mod experiments;

@@ -26,6 +26,34 @@ fn edit(from: &str, to: &str) -> String {
     s.replacen(from, to, 1)
 }
 
+/// `specs/relationship_generation.json`: the design document's contract and validation blocks as
+/// written there (document shape, JSON).
+fn doc() -> String {
+    std::fs::read_to_string(repo("specs/relationship_generation.json")).unwrap()
+}
+
+/// The document-shape JSON spec with one substitution that must match exactly once.
+fn edit_doc(from: &str, to: &str) -> String {
+    let s = doc();
+    assert_eq!(
+        s.matches(from).count(),
+        1,
+        "`{from}` must occur once in relationship_generation.json"
+    );
+    s.replacen(from, to, 1)
+}
+
+/// `specs/wait_times.yaml` (document shape, YAML) with one substitution that must match once.
+fn edit_doc_yaml(from: &str, to: &str) -> String {
+    let s = std::fs::read_to_string(repo("specs/wait_times.yaml")).unwrap();
+    assert_eq!(
+        s.matches(from).count(),
+        1,
+        "`{from}` must occur once in wait_times.yaml"
+    );
+    s.replacen(from, to, 1)
+}
+
 /// `specs/customer_table.yaml` (a category, a datetime64 and a `categorical_frequency`) with one
 /// substitution that must match exactly once.
 fn edit_customers(from: &str, to: &str) -> String {
@@ -52,6 +80,8 @@ const SHAPE: &[&str] = &[
 
 struct Case {
     name: &'static str,
+    /// The file name the text is read as (`.json` is strict JSON).
+    file: &'static str,
     text: String,
     /// (code, path) pairs that must all be reported.
     want: Vec<(&'static str, &'static str)>,
@@ -60,8 +90,17 @@ struct Case {
 fn case(name: &'static str, text: String, want: &[(&'static str, &'static str)]) -> Case {
     Case {
         name,
+        file: "bad.yaml",
         text,
         want: want.to_vec(),
+    }
+}
+
+/// A case read from a `.json` file.
+fn json_case(name: &'static str, text: String, want: &[(&'static str, &'static str)]) -> Case {
+    Case {
+        file: "bad.json",
+        ..case(name, text, want)
     }
 }
 
@@ -70,7 +109,7 @@ fn cases() -> Vec<Case> {
     let _ = cc;
     vec![
         case("unknown_top_key", edit("intent:", "intnet:"), &[("unknown-key", "intnet")]),
-        case("language_typo", edit("language: python", "language: pyhton"), &[("enum", "code_contract.language")]),
+        case("language_typo", edit("language: python", "language: pyhton"), &[("pattern", "code_contract.language")]),
         case("language_key_typo", edit("  language: python", "  langauge: python"), &[("unknown-key", "code_contract.langauge"), ("missing-key", "code_contract")]),
         case("no_code_contract", "name: x\nversion: 1\n".into(), &[("missing-key", "")]),
         case("function_name_missing", edit("    name: generate_data\n", ""), &[("missing-key", "code_contract.function")]),
@@ -104,7 +143,7 @@ fn cases() -> Vec<Case> {
         case("name_path", edit("name: seed_linear", "name: ../evil"), &[("pattern", "name")]),
         case("top_level_list", "- a\n- b\n".into(), &[("type", "")]),
         case("requirements_not_list", seed().replace(&seed()[seed().find("validation_requirements:").unwrap()..], "validation_requirements: {schema_check: {}}\n"), &[("type", "validation_requirements")]),
-        case("three_at_once", edit("language: python", "language: r").replace("max: 10000000", "max: -5").replace("no_printing: true", "no_printing: sometimes"), &[("enum", "code_contract.language"), ("range", "code_contract.function.inputs.num_samples.max"), ("type", "code_contract.execution_constraints.no_printing")]),
+        case("three_at_once", edit("language: python", "language: r").replace("max: 10000000", "max: -5").replace("no_printing: true", "no_printing: sometimes"), &[("pattern", "code_contract.language"), ("range", "code_contract.function.inputs.num_samples.max"), ("type", "code_contract.execution_constraints.no_printing")]),
         // Validation requirements.
         case("requirement_key_typo", edit("      distribution: uniform", "      distibution: uniform"), &[("unknown-key", "validation_requirements[1].distribution_test.distibution"), ("missing-key", "validation_requirements[1].distribution_test")]),
         case("requirement_kind_typo", edit("  - schema_check:", "  - schema_chek:"), &[("unknown-key", "validation_requirements[0].schema_chek")]),
@@ -143,6 +182,34 @@ fn cases() -> Vec<Case> {
         case("residuals_without_relationship", edit("  - relationship_check:\n      independent: x\n      dependent: y\n      expected_slope: 2.0\n      tolerance: 0.1\n", ""), &[("validation", "validation_requirements[2].noise_mean_check")]),
         case("residuals_relationship_out_of_range", edit("      expected_mean: 0.0\n", "      expected_mean: 0.0\n      relationship: 1\n"), &[("validation", "validation_requirements[3].noise_mean_check.relationship")]),
         case("output_name_digit", edit("      y:\n        type: array", "      2y:\n        type: array"), &[("name", "code_contract.function.outputs.2y")]),
+        // The design document's shape, as JSON: the same quality of diagnostics.
+        json_case("doc_valid", doc(), &[]),
+        json_case("doc_check_typo", edit_doc("\"check\": \"relationship_check\"", "\"check\": \"relationship_chek\""), &[("enum", "validation_requirements[2].check")]),
+        json_case("doc_check_missing", edit_doc("\"check\": \"distribution_test\",", ""), &[("shape", "validation_requirements[1]")]),
+        json_case("doc_check_not_text", edit_doc("\"check\": \"noise_mean_check\"", "\"check\": 3"), &[("type", "validation_requirements[3].check")]),
+        json_case("doc_field_typo", edit_doc("\"tolerance\": 0.2\n        },\n        {\n            \"check\": \"noise_mean_check\"", "\"tolerence\": 0.2\n        },\n        {\n            \"check\": \"noise_mean_check\""), &[("unknown-key", "validation_requirements[2].tolerence"), ("missing-key", "validation_requirements[2]")]),
+        json_case("doc_regression_type", edit_doc("\"linear_regression\"", "\"logistic_regression\""), &[("enum", "validation_requirements[2].type")]),
+        json_case("doc_unknown_column", edit_doc("\"column\": \"x\"", "\"column\": \"z\""), &[("validation", "validation_requirements[1].column")]),
+        json_case("doc_alpha_above_one", edit_doc("\"alpha\": 0.05", "\"alpha\": 5"), &[("validation", "validation_requirements[1].alpha")]),
+        json_case("doc_types_disagree", edit_doc("\"x\": \"float\",\n                \"y\"", "\"x\": \"int\",\n                \"y\""), &[("validation", "validation_requirements[0].types.x")]),
+        json_case("doc_types_unknown_column", edit_doc("\"y\": \"float\"\n            }", "\"y\": \"float\",\n                \"w\": \"float\"\n            }"), &[("validation", "validation_requirements[0].types.w")]),
+        json_case("doc_dtype_typo", edit_doc("\"dtype\": \"float\",\n                    \"length\": \"num_samples\"\n                },\n                \"y\"", "\"dtype\": \"flaot\",\n                    \"length\": \"num_samples\"\n                },\n                \"y\""), &[("enum", "code_contract.function.outputs.x.dtype")]),
+        json_case("doc_language_python2", edit_doc("\"python3.10\"", "\"python2.7\""), &[("pattern", "code_contract.language")]),
+        json_case("doc_rng_library", edit_doc("\"numpy.random\"", "\"random\""), &[("enum", "code_contract.randomness.rng_library")]),
+        json_case("doc_flag_not_bool", edit_doc("\"must_generate_data_only\": true", "\"must_generate_data_only\": \"yes\""), &[("type", "code_contract.behavioral_rules.must_generate_data_only")]),
+        json_case("doc_constraints_min_above_max", edit_doc("\"min\": 1,\n                        \"max\": 1000000", "\"min\": 5000000,\n                        \"max\": 1000000"), &[("bounds", "code_contract.function.inputs.num_samples.constraints.min")]),
+        json_case("doc_constraints_unknown_key", edit_doc("\"min\": 1,\n                        \"max\": 1000000", "\"minimum\": 1,\n                        \"max\": 1000000"), &[("unknown-key", "code_contract.function.inputs.num_samples.constraints.minimum")]),
+        json_case("doc_min_given_twice", edit_doc("\"required\": true,\n                    \"constraints\"", "\"required\": true,\n                    \"min\": 10,\n                    \"constraints\""), &[("bounds", "code_contract.function.inputs.num_samples.constraints.min")]),
+        json_case("doc_required_not_bool", edit_doc("\"required\": true,\n                    \"description\"", "\"required\": \"always\",\n                    \"description\""), &[("type", "code_contract.function.inputs.seed.required")]),
+        json_case("doc_json_trailing_comma", edit_doc("\"seaborn\"\n", "\"seaborn\",\n"), &[("json", "")]),
+        json_case("doc_json_yaml_syntax", "code_contract:\n  language: python\n".into(), &[("json", "")]),
+        json_case("doc_json_duplicate_key", edit_doc("\"tolerance\": 0.2\n        },\n        {\n            \"check\": \"noise_mean_check\"", "\"tolerance\": 0.2,\n            \"tolerance\": 0.3\n        },\n        {\n            \"check\": \"noise_mean_check\""), &[("yaml", "")]),
+        json_case("doc_residuals_without_relationship", edit_doc("\"relationship_check\"", "\"correlation_check\"").replace("\"type\": \"linear_regression\",\n            \"dependent\": \"y\",\n            \"independent\": \"x\",\n            \"expected_slope\": 2.0,", "\"columns\": [\"x\", \"y\"],\n            \"expected\": 0.5,"), &[("validation", "validation_requirements[3]")]),
+        // The design document's shape, as YAML.
+        case("doc_yaml_valid", std::fs::read_to_string(repo("specs/wait_times.yaml")).unwrap(), &[]),
+        case("doc_yaml_check_typo", edit_doc_yaml("check: distribution_test", "check: distributon_test"), &[("enum", "validation_requirements[2].check")]),
+        case("doc_yaml_missing_check", edit_doc_yaml("  - check: distribution_test\n    column", "  - column"), &[("shape", "validation_requirements[2]")]),
+        case("doc_yaml_mixed_shapes_in_one_item", edit_doc_yaml("  - check: distribution_test\n", "  - check: distribution_test\n    distribution_test: {}\n"), &[("shape", "validation_requirements[2].distribution_test")]),
     ]
 }
 
@@ -154,7 +221,7 @@ fn every_malformed_spec_is_refused_with_its_path() {
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path("snapshots");
     for c in &cases {
-        let result = Contract::from_text(&c.text, Path::new("bad.yaml"));
+        let result = Contract::from_text(&c.text, Path::new(c.file));
         if c.want.is_empty() {
             assert!(result.is_ok(), "{}: {:?}", c.name, result.err());
             continue;
@@ -207,7 +274,7 @@ fn the_json_schema_agrees_with_the_validator() {
     let examples: Vec<_> = std::fs::read_dir(repo("specs"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .collect();
     assert!(!examples.is_empty());
     for p in &examples {
@@ -223,6 +290,9 @@ fn the_json_schema_agrees_with_the_validator() {
         let Some(json) = yaml_to_json(&c.text) else {
             continue; // refused before any schema applies (hostile YAML)
         };
+        if c.want.iter().any(|(code, _)| *code == "json") {
+            continue; // not strict JSON: refused before any schema applies
+        }
         let shape = c.want.iter().any(|(code, _)| SHAPE.contains(code));
         let valid = validator.is_valid(&json);
         if c.want.is_empty() {
