@@ -54,42 +54,75 @@ struct Emit {
 }
 
 impl Emit {
-fn write_map(&self, m: &serde_json::Map<String, Value>, ind: usize, out: &mut String) {
-    for (k, v) in m {
-        indent(ind, out);
-        let key = scalar_str(k);
-        if key.chars().count() > MAX_IMPLICIT_KEY_CHARS {
-            // YAML caps implicit keys at 1024 characters; longer ones need `? key` / `: value`.
-            out.push_str("? ");
-            out.push_str(&key);
-            out.push('\n');
+    fn write_map(&self, m: &serde_json::Map<String, Value>, ind: usize, out: &mut String) {
+        for (k, v) in m {
             indent(ind, out);
-        } else {
-            out.push_str(&key);
+            let key = scalar_str(k);
+            if key.chars().count() > MAX_IMPLICIT_KEY_CHARS {
+                // YAML caps implicit keys at 1024 characters; longer ones need `? key` / `: value`.
+                out.push_str("? ");
+                out.push_str(&key);
+                out.push('\n');
+                indent(ind, out);
+            } else {
+                out.push_str(&key);
+            }
+            out.push(':');
+            let line = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
+            self.write_value_after_indicator(v, ind + 2, line, out);
         }
-        out.push(':');
-        let line = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
-        self.write_value_after_indicator(v, ind + 2, line, out);
     }
-}
 
-fn write_seq(&self, a: &[Value], ind: usize, out: &mut String) {
-    for v in a {
-        indent(ind, out);
-        out.push('-');
+    fn write_seq(&self, a: &[Value], ind: usize, out: &mut String) {
+        for v in a {
+            indent(ind, out);
+            out.push('-');
+            match v {
+                // Compact form: the child's first line goes after "- ", the rest stay indented.
+                Value::Object(m) if !m.is_empty() => {
+                    let mut child = String::new();
+                    self.write_map(m, ind + 2, &mut child);
+                    out.push(' ');
+                    out.push_str(&child[ind + 2..]);
+                }
+                Value::Array(a) if !a.is_empty() => {
+                    let mut child = String::new();
+                    self.write_seq(a, ind + 2, &mut child);
+                    out.push(' ');
+                    out.push_str(&child[ind + 2..]);
+                }
+                v => {
+                    out.push(' ');
+                    out.push_str(&inline(v));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+
+    /// After `key:` (`line` characters so far on its line): a scalar on the same line, a container
+    /// on the following lines (in compact mode, a short list of scalars on the same line).
+    fn write_value_after_indicator(
+        &self,
+        v: &Value,
+        child_ind: usize,
+        line: usize,
+        out: &mut String,
+    ) {
         match v {
-            // Compact form: the child's first line goes after "- ", the rest stay indented.
             Value::Object(m) if !m.is_empty() => {
-                let mut child = String::new();
-                self.write_map(m, ind + 2, &mut child);
-                out.push(' ');
-                out.push_str(&child[ind + 2..]);
+                out.push('\n');
+                self.write_map(m, child_ind, out);
             }
             Value::Array(a) if !a.is_empty() => {
-                let mut child = String::new();
-                self.write_seq(a, ind + 2, &mut child);
-                out.push(' ');
-                out.push_str(&child[ind + 2..]);
+                if let Some(flow) = self.flow(a).filter(|f| line + 1 + f.len() <= MAX_FLOW_LINE) {
+                    out.push(' ');
+                    out.push_str(&flow);
+                    out.push('\n');
+                    return;
+                }
+                out.push('\n');
+                self.write_seq(a, child_ind, out);
             }
             v => {
                 out.push(' ');
@@ -98,52 +131,23 @@ fn write_seq(&self, a: &[Value], ind: usize, out: &mut String) {
             }
         }
     }
-}
 
-/// After `key:` (`line` characters so far on its line): a scalar on the same line, a container
-/// on the following lines (in compact mode, a short list of scalars on the same line).
-fn write_value_after_indicator(&self, v: &Value, child_ind: usize, line: usize, out: &mut String) {
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            out.push('\n');
-            self.write_map(m, child_ind, out);
+    /// `[a, b]` for a list of scalars in compact mode. Inside flow collections `,[]{}` are
+    /// indicators too, so a string containing one is double-quoted.
+    fn flow(&self, a: &[Value]) -> Option<String> {
+        if !self.compact {
+            return None;
         }
-        Value::Array(a) if !a.is_empty() => {
-            if let Some(flow) = self.flow(a).filter(|f| line + 1 + f.len() <= MAX_FLOW_LINE) {
-                out.push(' ');
-                out.push_str(&flow);
-                out.push('\n');
-                return;
-            }
-            out.push('\n');
-            self.write_seq(a, child_ind, out);
-        }
-        v => {
-            out.push(' ');
-            out.push_str(&inline(v));
-            out.push('\n');
-        }
+        let items = a
+            .iter()
+            .map(|v| match v {
+                Value::String(s) if s.contains([',', '[', ']', '{', '}']) => Some(double_quoted(s)),
+                Value::Array(_) | Value::Object(_) => None,
+                v => Some(inline(v)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(format!("[{}]", items.join(", ")))
     }
-}
-
-/// `[a, b]` for a list of scalars in compact mode. Inside flow collections `,[]{}` are
-/// indicators too, so a string containing one is double-quoted.
-fn flow(&self, a: &[Value]) -> Option<String> {
-    if !self.compact {
-        return None;
-    }
-    let items = a
-        .iter()
-        .map(|v| match v {
-            Value::String(s) if s.contains([',', '[', ']', '{', '}']) => {
-                Some(double_quoted(s))
-            }
-            Value::Array(_) | Value::Object(_) => None,
-            v => Some(inline(v)),
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(format!("[{}]", items.join(", ")))
-}
 }
 
 /// A scalar or an empty container on one line.

@@ -191,11 +191,17 @@ fn fmt(a: FmtArgs) -> u8 {
     match spec::parse_as(&written, syntax) {
         Ok(back) if forms::same_meaning(&back.raw, &parsed.raw) => {}
         Ok(_) => {
-            errln!("error: internal: the {} rewrite does not mean the same; nothing written", form.name());
+            errln!(
+                "error: internal: the {} rewrite does not mean the same; nothing written",
+                form.name()
+            );
             return 4;
         }
         Err(diags) => {
-            errln!("error: internal: the {} rewrite does not read back; nothing written", form.name());
+            errln!(
+                "error: internal: the {} rewrite does not read back; nothing written",
+                form.name()
+            );
             err!("{}", spec::render(&written, "rewrite", &diags));
             return 4;
         }

@@ -346,9 +346,8 @@ fn behavioral_flags(r: &mut Rules, c: &mut Constraints, seeded_rng: &mut bool) {
                         "sdg does not know the flag `{flag}`: it is kept and shown to the \
                          reviewer and the code's author, but nothing enforces it"
                     ),
-                    crate::spec::diag::did_you_mean(flag, known.iter().copied()).unwrap_or_else(
-                        || format!("flags sdg enforces: {}", known.join(", ")),
-                    ),
+                    crate::spec::diag::did_you_mean(flag, known.iter().copied())
+                        .unwrap_or_else(|| format!("flags sdg enforces: {}", known.join(", "))),
                 ));
             }
             (Some(_), false) => notes.push((
@@ -363,7 +362,9 @@ fn behavioral_flags(r: &mut Rules, c: &mut Constraints, seeded_rng: &mut bool) {
                 for rule in rules {
                     let (slot, said) = match rule {
                         Rule::NoFileIo => (&mut c.no_file_io, explicit.no_file_io),
-                        Rule::NoNetworkCalls => (&mut c.no_network_calls, explicit.no_network_calls),
+                        Rule::NoNetworkCalls => {
+                            (&mut c.no_network_calls, explicit.no_network_calls)
+                        }
                         Rule::NoPrinting => (&mut c.no_printing, explicit.no_printing),
                         Rule::NoPlotting => (&mut c.no_plotting, explicit.no_plotting),
                         Rule::NoGlobalState => (&mut c.no_global_state, explicit.no_global_state),

@@ -74,7 +74,8 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
 pub fn parse_as(text: &str, syntax: Syntax) -> Result<Parsed, Vec<Diagnostic>> {
     // JSON text is read as JSON whatever the file is called (a record keeps a JSON spec as
     // `spec.yaml`): the same tree, and JSON's tabs are no YAML indentation problem.
-    let json = syntax == Syntax::Json || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+    let json =
+        syntax == Syntax::Json || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
     let tree = match json {
         false => yaml::parse(text),
         true => json_tree(text).map_err(|d| vec![*d])?,

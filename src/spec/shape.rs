@@ -220,7 +220,10 @@ impl<'a> Walker<'a> {
         let resolved: Vec<&'a Json> = branches.iter().map(|b| self.resolve(b)).collect();
         let tags: Vec<Option<&str>> = resolved.iter().map(|b| single_tag(b)).collect();
         let checks: Vec<Option<&str>> = resolved.iter().map(|b| check_const(b)).collect();
-        let tagged = tags.iter().zip(&checks).all(|(t, c)| t.is_some() || c.is_some());
+        let tagged = tags
+            .iter()
+            .zip(&checks)
+            .all(|(t, c)| t.is_some() || c.is_some());
         if tagged && !resolved.is_empty() {
             let keyed: Vec<(&str, &'a Json)> = tags
                 .iter()
@@ -301,7 +304,17 @@ impl<'a> Walker<'a> {
                     .expected(format!("one of {}", list(&names))),
                 );
             };
-            if let Some((both, _)) = entries.iter().find(|(k, _)| names.contains(&k.text.as_str())) {
+            // A kind's name as a key is both shapes at once, unless the kind has a field of
+            // that name (`quantiles` has `quantiles`).
+            let fields = document
+                .iter()
+                .find(|(n, _)| n == written)
+                .and_then(|(_, s)| s.get("properties"))
+                .and_then(Json::as_object);
+            let both = entries.iter().find(|(k, _)| {
+                names.contains(&k.text.as_str()) && !fields.is_some_and(|f| f.contains_key(&k.text))
+            });
+            if let Some((both, _)) = both {
                 let mut path = self.path.clone();
                 path.push(Seg::Key(both.text.clone()));
                 return self.report(
@@ -347,9 +360,8 @@ impl<'a> Walker<'a> {
             }
             let mut path = self.path.clone();
             path.push(Seg::Key(key.text.clone()));
-            let hint = did_you_mean(&key.text, names.iter().copied()).or_else(|| {
-                (!document.is_empty()).then(|| format!("name the check: {shapes}"))
-            });
+            let hint = did_you_mean(&key.text, names.iter().copied())
+                .or_else(|| (!document.is_empty()).then(|| format!("name the check: {shapes}")));
             return self.report(
                 Diagnostic::new(
                     "unknown-key",
@@ -381,7 +393,10 @@ impl<'a> Walker<'a> {
             _ => "write each check as its own list item: `- KIND: {...}`".to_string(),
         };
         let message = if document.is_empty() {
-            format!("expected exactly one key naming the check, found {}", entries.len())
+            format!(
+                "expected exactly one key naming the check, found {}",
+                entries.len()
+            )
         } else {
             format!(
                 "no `check` naming the kind of check ({} keys, none of them `check`)",

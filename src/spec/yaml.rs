@@ -205,7 +205,11 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                         0
                     }
                     .max(k.chars().count());
-                    *key = Some(Key { text: k, pos, width });
+                    *key = Some(Key {
+                        text: k,
+                        pos,
+                        width,
+                    });
                     continue;
                 }
                 Node {

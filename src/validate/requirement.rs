@@ -494,9 +494,11 @@ mod de {
         /// A requirement from its JSON value, in either shape (see [`Requirement`]).
         pub fn from_json(v: Value) -> Result<Requirement, String> {
             let Value::Object(mut m) = v else {
-                return Err("expected a mapping: `- check: KIND` with the check's fields, or \
+                return Err(
+                    "expected a mapping: `- check: KIND` with the check's fields, or \
                             `- KIND: {fields}`"
-                    .into());
+                        .into(),
+                );
             };
             let (kind, fields) = match m.remove("check") {
                 Some(Value::String(kind)) => (kind, Value::Object(m)),

@@ -74,7 +74,9 @@ fn the_design_documents_spec_passes_in_its_own_names() {
     let (x, y) = read_xy(&out);
     assert_eq!(x.len(), 100_000);
     let metrics = &v["metrics"];
-    let slope = metrics["estimated_slope"].as_f64().expect("estimated_slope");
+    let slope = metrics["estimated_slope"]
+        .as_f64()
+        .expect("estimated_slope");
     let mean_x = metrics["mean_x"].as_f64().expect("mean_x");
     // The document's promise (slope 2, x uniform on (0, 1)) ...
     assert!(close(slope, 2.0, 0.05), "{slope}");
@@ -82,7 +84,9 @@ fn the_design_documents_spec_passes_in_its_own_names() {
     // ... and the numbers are the data's, recomputed here from the written file.
     assert!(close(slope, ols_slope(&x, &y), 1e-9), "{slope}");
     assert!(close(mean_x, mean(&x), 1e-12), "{mean_x}");
-    assert!(metrics["std_noise"].as_f64().is_some_and(|s| close(s, 1.0, 0.02)));
+    assert!(metrics["std_noise"]
+        .as_f64()
+        .is_some_and(|s| close(s, 1.0, 0.02)));
     assert_eq!(v["violations"], serde_json::json!([]));
 }
 
@@ -138,8 +142,14 @@ fn json_and_yaml_and_both_shapes_give_the_same_contract() {
     }
     // The keyed shape spells the document's aliases out.
     let keyed = forms::to_json(&parsed.raw, Form::Keyed);
-    assert_eq!(keyed["code_contract"]["function"]["outputs"]["x"]["dtype"], "float64");
-    assert_eq!(keyed["code_contract"]["function"]["inputs"]["num_samples"]["max"], 1_000_000);
+    assert_eq!(
+        keyed["code_contract"]["function"]["outputs"]["x"]["dtype"],
+        "float64"
+    );
+    assert_eq!(
+        keyed["code_contract"]["function"]["inputs"]["num_samples"]["max"],
+        1_000_000
+    );
     assert_eq!(keyed["code_contract"]["randomness"]["rng_library"], "numpy");
     assert!(keyed["validation_requirements"][2]["relationship_check"].is_object());
 }
@@ -218,7 +228,12 @@ fn fmt_in_place_rewrites_atomically_and_refuses_a_broken_spec() {
         .arg(&spec)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("comments"), "{stderr}");
     let text = std::fs::read_to_string(&spec).unwrap();
@@ -238,7 +253,10 @@ fn fmt_in_place_rewrites_atomically_and_refuses_a_broken_spec() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("error[yaml]"));
-    assert_eq!(std::fs::read_to_string(&spec).unwrap(), "code_contract: [\n");
+    assert_eq!(
+        std::fs::read_to_string(&spec).unwrap(),
+        "code_contract: [\n"
+    );
 }
 
 #[test]
@@ -253,8 +271,14 @@ fn spec_check_notes_the_python_version_and_unknown_flags() {
     let o = sdg().args(["spec", "check"]).arg(&spec).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("note[language]: `python3.10` is recorded; the code runs on CPython 3.15"), "{stderr}");
-    assert!(stderr.contains("note[behavioral-rules]: sdg does not know the flag `must_cite_sources`"), "{stderr}");
+    assert!(
+        stderr.contains("note[language]: `python3.10` is recorded; the code runs on CPython 3.15"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note[behavioral-rules]: sdg does not know the flag `must_cite_sources`"),
+        "{stderr}"
+    );
     let o = sdg()
         .args(["spec", "check", "--json"])
         .arg(&spec)
@@ -276,8 +300,16 @@ fn spec_check_notes_the_python_version_and_unknown_flags() {
         "{paths:?}"
     );
     // The reviewer sees every flag and what sdg does about it.
-    std::fs::copy(repo("specs/relationship_generation.py"), dir.path().join("r.py")).unwrap();
-    let o = sdg().args(["review", "--json"]).arg(&spec).output().unwrap();
+    std::fs::copy(
+        repo("specs/relationship_generation.py"),
+        dir.path().join("r.py"),
+    )
+    .unwrap();
+    let o = sdg()
+        .args(["review", "--json"])
+        .arg(&spec)
+        .output()
+        .unwrap();
     let v = stdout_json(&o);
     let rules: Vec<&str> = v["behavioral_rules"]
         .as_array()
@@ -290,7 +322,9 @@ fn spec_check_notes_the_python_version_and_unknown_flags() {
         "{rules:?}"
     );
     assert!(
-        rules.iter().any(|r| r.starts_with("must_generate_data_only: true (enforced: no_file_io")),
+        rules
+            .iter()
+            .any(|r| r.starts_with("must_generate_data_only: true (enforced: no_file_io")),
         "{rules:?}"
     );
 }
@@ -309,7 +343,12 @@ fn a_known_flag_turns_its_rule_on_over_a_looser_constraint() {
     std::fs::write(dir.path().join("r.py"), &code).unwrap();
     // must_generate_data_only: true wins over no_printing: false ...
     let o = sdg().args(["code", "check"]).arg(&spec).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -319,8 +358,14 @@ fn a_known_flag_turns_its_rule_on_over_a_looser_constraint() {
     // ... and with the flag set to false, no_printing: false lets the print through.
     std::fs::write(
         &spec,
-        text.replace("\"must_generate_data_only\": true", "\"must_generate_data_only\": false")
-            .replace("\"must_not_log_or_save_results\": true", "\"must_not_log_or_save_results\": false"),
+        text.replace(
+            "\"must_generate_data_only\": true",
+            "\"must_generate_data_only\": false",
+        )
+        .replace(
+            "\"must_not_log_or_save_results\": true",
+            "\"must_not_log_or_save_results\": false",
+        ),
     )
     .unwrap();
     let o = sdg().args(["code", "check"]).arg(&spec).output().unwrap();
@@ -340,11 +385,7 @@ fn a_json_spec_with_tabs_and_escapes_reads_with_positions() {
         .replace("    ", "\t");
     // Tabs (JSON whitespace, not YAML indentation) are read, and a problem keeps its line.
     let bad = text.replace("\"expected_mean\": 0.0", "\"expected_mean\": \"zero\"");
-    let line = bad
-        .lines()
-        .position(|l| l.contains("\"zero\""))
-        .unwrap()
-        + 1;
+    let line = bad.lines().position(|l| l.contains("\"zero\"")).unwrap() + 1;
     match sdg::contract::Contract::from_text(&bad, Path::new("t.json")) {
         Err(sdg::contract::ContractError::Invalid { diagnostics, .. }) => {
             let d = diagnostics
