@@ -90,7 +90,9 @@ fn document_branch(keyed: &Value, defs: &Value) -> Option<Value> {
     Some(Value::Object(b))
 }
 
-/// The schema with only `form`'s requirement branches (for an LLM asked to write that shape).
+/// The schema with only `form`'s spellings (for an LLM asked to write that shape, so it sees one
+/// way to write each thing): its requirement branches, its row bounds (`min`/`max` or
+/// `constraints`), its dtype names and its `rng_library`.
 pub fn only(mut schema: Value, form: Form) -> Value {
     if let Some(branches) = schema
         .pointer_mut("/$defs/Requirement/oneOf")
@@ -98,6 +100,36 @@ pub fn only(mut schema: Value, form: Form) -> Value {
     {
         let is_document = |b: &Value| b.pointer("/properties/check/const").is_some();
         branches.retain(|b| is_document(b) == (form == Form::Document));
+    }
+    let (drop_keys, drop_dtypes, drop_rng): (&[&str], &[&str], &str) = match form {
+        Form::Keyed => (
+            &["constraints", "required"],
+            &["float", "int", "str"],
+            "numpy.random",
+        ),
+        Form::Document => (&["min", "max"], &["float64", "int64", "string"], "numpy"),
+    };
+    if let Some(props) = schema
+        .pointer_mut("/$defs/RawRows/properties")
+        .and_then(Value::as_object_mut)
+    {
+        props.retain(|k, _| !drop_keys.contains(&k.as_str()));
+    }
+    if form == Form::Keyed {
+        if let Some(props) = schema
+            .pointer_mut("/$defs/RawSeed/properties")
+            .and_then(Value::as_object_mut)
+        {
+            props.remove("required");
+        }
+    }
+    for (def, drop) in [("Dtype", drop_dtypes), ("RngLibrary", &[drop_rng][..])] {
+        if let Some(values) = schema
+            .pointer_mut(&format!("/$defs/{def}/enum"))
+            .and_then(Value::as_array_mut)
+        {
+            values.retain(|v| v.as_str().is_none_or(|v| !drop.contains(&v)));
+        }
     }
     schema
 }
@@ -206,4 +238,46 @@ pub fn canonical(raw: &RawSpec) -> RawSpec {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_llm_schema_offers_one_spelling_per_thing() {
+        let doc = only(crate::spec::schema(), Form::Document);
+        let enums = |def: &str| doc.pointer(&format!("/$defs/{def}/enum")).cloned();
+        let dtypes: Vec<&str> = doc["$defs"]["Dtype"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            dtypes.contains(&"float") && !dtypes.contains(&"float64"),
+            "{dtypes:?}"
+        );
+        assert_eq!(
+            enums("RngLibrary"),
+            Some(serde_json::json!(["numpy.random"]))
+        );
+        let rows = doc["$defs"]["RawRows"]["properties"].as_object().unwrap();
+        assert!(rows.contains_key("constraints") && !rows.contains_key("min"));
+        let branches = doc["$defs"]["Requirement"]["oneOf"].as_array().unwrap();
+        assert_eq!(
+            branches.len(),
+            crate::validate::requirement::REQUIREMENT_KINDS.len()
+        );
+        assert!(branches
+            .iter()
+            .all(|b| b.pointer("/properties/check/const").is_some()));
+        let keyed = only(crate::spec::schema(), Form::Keyed);
+        let rows = keyed["$defs"]["RawRows"]["properties"].as_object().unwrap();
+        assert!(rows.contains_key("min") && !rows.contains_key("constraints"));
+        assert_eq!(
+            keyed["$defs"]["RngLibrary"]["enum"],
+            serde_json::json!(["numpy"])
+        );
+    }
 }
