@@ -111,6 +111,15 @@ impl Emit {
     ) {
         match v {
             Value::Object(m) if !m.is_empty() => {
+                if let Some(flow) = self
+                    .flow_map(m)
+                    .filter(|f| line + 1 + f.len() <= MAX_FLOW_LINE)
+                {
+                    out.push(' ');
+                    out.push_str(&flow);
+                    out.push('\n');
+                    return;
+                }
                 out.push('\n');
                 self.write_map(m, child_ind, out);
             }
@@ -132,6 +141,31 @@ impl Emit {
         }
     }
 
+    /// `{k: v, ...}` for a mapping of scalars (and flow lists) in compact mode.
+    fn flow_map(&self, m: &serde_json::Map<String, Value>) -> Option<String> {
+        if !self.compact {
+            return None;
+        }
+        let items = m
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Value::Array(a) if !a.is_empty() => self.flow(a)?,
+                    Value::Object(o) if !o.is_empty() => return None,
+                    v => flow_scalar(v),
+                };
+                let key = match scalar_str(k) {
+                    s if s.contains([',', '[', ']', '{', '}']) || s.starts_with('?') => {
+                        double_quoted(k)
+                    }
+                    s => s,
+                };
+                (key.chars().count() <= MAX_IMPLICIT_KEY_CHARS).then(|| format!("{key}: {value}"))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(format!("{{{}}}", items.join(", ")))
+    }
+
     /// `[a, b]` for a list of scalars in compact mode. Inside flow collections `,[]{}` are
     /// indicators too, so a string containing one is double-quoted.
     fn flow(&self, a: &[Value]) -> Option<String> {
@@ -141,12 +175,20 @@ impl Emit {
         let items = a
             .iter()
             .map(|v| match v {
-                Value::String(s) if s.contains([',', '[', ']', '{', '}']) => Some(double_quoted(s)),
                 Value::Array(_) | Value::Object(_) => None,
-                v => Some(inline(v)),
+                v => Some(flow_scalar(v)),
             })
             .collect::<Option<Vec<_>>>()?;
         Some(format!("[{}]", items.join(", ")))
+    }
+}
+
+/// A scalar inside a flow collection, where `,[]{}` are indicators too: a string holding one is
+/// double-quoted.
+fn flow_scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.contains([',', '[', ']', '{', '}']) => double_quoted(s),
+        v => inline(v),
     }
 }
 

@@ -677,6 +677,16 @@ fn yaml_emitter_round_trips_tricky_values() {
         .unwrap_or_else(|e| panic!("emitted YAML does not parse: {e}\n{yaml_text}"));
     // to_string compares key order too (preserve_order).
     assert_eq!(back.to_string(), doc.to_string(), "\n{yaml_text}");
+    // The compact form (`sdg spec fmt`, the LLM's example: flow lists and maps where they fit)
+    // reads back the same, with serde_yaml_ng and with sdg's own spec reader.
+    let compact = yaml::to_yaml_compact(&doc);
+    assert!(compact.contains(", ") && compact != yaml_text, "{compact}");
+    let back: Value = serde_yaml_ng::from_str(&compact)
+        .unwrap_or_else(|e| panic!("compact YAML does not parse: {e}\n{compact}"));
+    assert_eq!(back.to_string(), doc.to_string(), "\n{compact}");
+    let tree = sdg::spec::yaml::parse(&compact).unwrap();
+    let ours = sdg::spec::tree_to_json(&tree).unwrap();
+    assert_eq!(ours.to_string(), doc.to_string(), "\n{compact}");
     for top in [
         json!("true"),
         json!(""),
