@@ -4,6 +4,7 @@
 //! comparison table. A passing revision replaces the code file and becomes the new LLM draft:
 //! it still needs a person's review and approval before `sdg run` accepts it.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ use crate::author::{self, AuthorOptions, CodeTools};
 use crate::contract::Contract;
 use crate::experiments::{fsutil, ExperimentStore};
 use crate::llm::LlmClient;
+use crate::report::{Status, Violation};
 
 /// What to iterate.
 #[derive(Debug, Clone)]
@@ -30,20 +32,27 @@ pub struct IterateOptions {
     pub author: AuthorOptions,
 }
 
-/// One seed's run in a round.
+/// One seed's run in a round. `status`, `metrics` and `violations` are those of the run's
+/// report (`sdg run --json`), so a round reads like the runs it made.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeedRun {
     pub seed: u64,
     /// `PASSED`, `FAILED`, or `ERROR (<kind>)` when the run stopped.
     pub status: String,
+    /// The run's metrics (empty, and omitted, when the run stopped).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, Value>,
+    /// The run's violations (omitted when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
     pub experiment: Option<String>,
     /// Failed checks (names), or the error message.
     pub failures: Vec<String>,
     /// Every check as `kind[columns]` and whether it passed (empty when the run stopped).
     pub checks: Vec<(String, bool)>,
-    /// The report's violations (sent to the LLM).
+    /// What the LLM is sent about this run: its violations, or the error.
     #[serde(skip)]
-    pub violations: Value,
+    pub feedback: Value,
 }
 
 /// One round: the code it ran and how each seed went.
@@ -68,6 +77,8 @@ impl Round {
 /// All rounds, and where a passing revision was written.
 #[derive(Debug, Clone, Serialize)]
 pub struct IterateOutcome {
+    /// `PASSED` when the last round passed on every seed, else `FAILED`.
+    pub status: Status,
     pub rounds: Vec<Round>,
     /// The code file replaced by a passing revision, if any.
     pub updated_code: Option<PathBuf>,
@@ -115,7 +126,9 @@ fn run_round(
                         .iter()
                         .map(|c| (format!("{}[{}]", c.check, c.columns.join(",")), c.passed))
                         .collect(),
-                    violations: json!({"seed": seed, "violations": report.validation.violations}),
+                    feedback: json!({"seed": seed, "violations": report.validation.violations}),
+                    metrics: report.validation.metrics.clone(),
+                    violations: report.validation.violations.clone(),
                 });
             }
             // Round 0 is the person's code: a broken spec, unapproved code or sandbox failure
@@ -127,7 +140,9 @@ fn run_round(
                 experiment: None,
                 failures: vec![e.to_string()],
                 checks: Vec::new(),
-                violations: json!({"seed": seed, "error": e.to_string()}),
+                feedback: json!({"seed": seed, "error": e.to_string()}),
+                metrics: BTreeMap::new(),
+                violations: Vec::new(),
             }),
         }
     }
@@ -175,7 +190,7 @@ pub fn iterate(
             prev.runs
                 .iter()
                 .filter(|r| r.status != "PASSED")
-                .map(|r| r.violations.clone())
+                .map(|r| r.feedback.clone())
                 .collect(),
         );
         let parent = prev.runs.iter().find_map(|r| r.experiment.clone());
@@ -240,7 +255,13 @@ pub fn iterate(
         })?;
         updated_code = Some(code_path);
     }
+    let status = if rounds.last().is_some_and(Round::passed) {
+        Status::Passed
+    } else {
+        Status::Failed
+    };
     Ok(IterateOutcome {
+        status,
         rounds,
         updated_code,
     })

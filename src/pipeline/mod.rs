@@ -95,11 +95,14 @@ pub fn trust_note(trust: &ApprovalTrust) -> Option<String> {
     }
 }
 
-/// What a successful run reports.
+/// What a successful run reports. Its JSON (`sdg run --json`) is the validation report's
+/// fields at the top level (`status`, `violations`, `metrics`, `checks`: the same object
+/// `sdg validate --json` prints and a record keeps as `report.json`), then the run's own.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunReport {
-    /// `PASSED` or `FAILED` (the validation's verdict).
-    pub status: crate::report::Status,
+    /// The validation report; `status` is the run's verdict.
+    #[serde(flatten)]
+    pub validation: crate::report::ValidationReport,
     /// The contract's name (the spec's `name`, else its file stem).
     pub name: String,
     pub spec: PathBuf,
@@ -115,8 +118,6 @@ pub struct RunReport {
     pub timings_ms: TimingsMs,
     pub guest_stdout_bytes: usize,
     pub guest_stderr_bytes: usize,
-    /// The validation report (seed-shaped: status, violations, metrics, checks).
-    pub validation: crate::report::ValidationReport,
     /// The approval the run was made under (`None` with `--yes` and no valid approval).
     pub approval: Option<Approval>,
     /// The experiment record written for this run, once it is written.
@@ -130,8 +131,13 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The validation's verdict.
+    pub fn status(&self) -> crate::report::Status {
+        self.validation.status
+    }
+
     pub fn passed(&self) -> bool {
-        self.status == crate::report::Status::Passed
+        self.status() == crate::report::Status::Passed
     }
 }
 
@@ -412,7 +418,7 @@ pub fn run_staged(
     let rt = sandbox.runtime();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     let report = RunReport {
-        status: validation.status,
+        validation,
         name: contract.name().to_string(),
         spec: opts.spec.clone(),
         code: code_path,
@@ -438,7 +444,6 @@ pub fn run_staged(
         },
         guest_stdout_bytes: out.stdout.len(),
         guest_stderr_bytes: out.stderr.len(),
-        validation,
         approval,
         experiment: None,
         spec_text,

@@ -1,14 +1,24 @@
 //! The PASSED/FAILED validation report and its terminal rendering.
 //!
 //! # JSON format
+//! One object, printed by `sdg validate --json`, kept as an experiment's `report.json`, and
+//! spread at the top level of `sdg run --json` (beside the run's own fields: `name`, `seed`,
+//! `rows`, `dataset`, `fuel_used`, ...). `specs/README.md` ("Reports") says the same for users.
 //! ```json
 //! {
 //!   "status": "PASSED" | "FAILED",
 //!   "violations": [ {"check": "relationship_check", "columns": ["x","y"],
-//!                    "expected": 1.5, "observed": 2.01, "tolerance": 0.1,
-//!                    "p_value": null, "message": "..."} ],   // only when FAILED
+//!                    "expected": 2.0, "observed": 1.52, "tolerance": 0.2,
+//!                    "p_value": null, "message": "...",
+//!                    "expected_slope": 2.0, "observed_slope": 1.52},
+//!                   {"check": "distribution_test", "columns": ["x"],
+//!                    "expected": null, "observed": 0.06, "tolerance": null,
+//!                    "p_value": 0.01, "message": "...",
+//!                    "column": "x", "test": "ks"} ],      // only when FAILED
 //!   "metrics": { "num_samples": 1000, "rows": 1000, "checks": 5, "checks_passed": 4,
-//!                "relationship_check[2].slope[x]": 2.01,
+//!                "mean_x": 0.498, "mean_y": 1.0, "estimated_slope": 2.03,
+//!                "mean_noise": 0.01, "std_noise": 0.99,
+//!                "relationship_check[2].slope[x]": 2.03,
 //!                "relationship_check[2].r_squared": 0.25, ... },  // sorted keys
 //!   "checks": [ {"check": ..., "columns": [...], "method": ..., "statistic": ...,
 //!                "p_value": ..., "adjusted_p_value": ..., "n": ..., "alpha": ...,
@@ -16,11 +26,31 @@
 //!                "passed": true, "message": "..."} ]          // in requirement order
 //! }
 //! ```
-//! Per-check metric keys are `KIND[i].NAME`, where `i` is the requirement's
-//! 0-based index in `validation_requirements` and `NAME` may itself carry a
-//! column (`slope[x]`) or a quantile key (`q0.5`).
-//! Absent numbers are `null`; non-finite numbers are serialised as `null`.
-//! Key order is fixed by struct field order and `BTreeMap` (no hash maps).
+//! ## Metric keys
+//! - `num_samples`, `rows`, `checks`, `checks_passed`: counts.
+//! - `KIND[i].NAME`: per check, where `i` is the requirement's 0-based index in
+//!   `validation_requirements` and `NAME` may itself carry a column (`slope[x]`) or a quantile
+//!   key (`q0.5`).
+//! - The design document's names (rules in [`crate::validate::document`]): `mean_<column>`
+//!   for every float64/int64 column (mean of the non-null values; omitted if one is NaN/inf or
+//!   none is left; no mean for datetime, bool, category, string); `estimated_slope` when the
+//!   spec has one relationship_check with one independent column, else
+//!   `estimated_slope[<dependent>~<independent>]`; `mean_noise` and `std_noise` (ddof = 1) of
+//!   the residuals whenever the spec has a noise_mean_check or noise_std_check (qualified as
+//!   `mean_noise[<dependent>]` if those checks use several relationship_checks; a `noise`
+//!   column's mean yields to them). A key that would name two numbers is left out.
+//!
+//! ## Violation fields
+//! Every violation has `check`, `columns`, `expected`, `observed` (else the statistic),
+//! `tolerance`, `p_value` (the multiplicity-adjusted p of p-value-gated checks) and `message`.
+//! Kind-specific fields ([`ViolationDetail`]), omitted when absent:
+//! - `relationship_check` with one independent column: `expected_slope`, `observed_slope`
+//!   (the fitted slope; absent if the fit failed). `tolerance` is the slope tolerance.
+//! - `distribution_test`: `column` and `test` (`ks`, `anderson`, `cramervonmises`,
+//!   `chisquare`, as in the spec); `p_value` as above.
+//!
+//! Absent numbers are `null` (or omitted, for the kind-specific fields); non-finite numbers
+//! are never written. Key order is fixed by struct field order and `BTreeMap` (no hash maps).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -82,6 +112,34 @@ pub struct CheckResult {
     pub passed: bool,
     /// Human-readable explanation.
     pub message: String,
+    /// The design document's names a violation of this check carries (not part of the check's
+    /// own JSON: `checks` keeps its shape).
+    #[serde(skip)]
+    pub detail: ViolationDetail,
+}
+
+/// Kind-specific fields of a violation, named as the design document names them; each is
+/// omitted from the JSON when absent. Set by the evaluation of the check kinds that have them.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ViolationDetail {
+    /// relationship_check with one independent column: the expected slope.
+    #[serde(skip_serializing_if = "not_finite", serialize_with = "finite")]
+    pub expected_slope: Option<f64>,
+    /// relationship_check with one independent column: the fitted slope (absent if the fit
+    /// failed).
+    #[serde(skip_serializing_if = "not_finite", serialize_with = "finite")]
+    pub observed_slope: Option<f64>,
+    /// distribution_test: the tested column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// distribution_test: the test as written in the spec (`ks`, `anderson`, `cramervonmises`,
+    /// `chisquare`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+}
+
+fn not_finite(v: &Option<f64>) -> bool {
+    !v.is_some_and(f64::is_finite)
 }
 
 /// A failed check, in the seed's shape.
@@ -105,6 +163,10 @@ pub struct Violation {
     pub p_value: Option<f64>,
     /// Explanation.
     pub message: String,
+    /// The design document's kind-specific names (`expected_slope`, `observed_slope`;
+    /// `column`, `test`), each omitted when absent.
+    #[serde(flatten)]
+    pub detail: ViolationDetail,
 }
 
 /// Whole-run report.
@@ -140,6 +202,7 @@ impl ValidationReport {
                 // e.g. linregress' slope p-value is informational (see `checks`).
                 p_value: c.adjusted_p_value,
                 message: c.message.clone(),
+                detail: c.detail.clone(),
             })
             .collect();
         metrics.insert("checks".into(), checks.len().into());
@@ -164,6 +227,46 @@ impl ValidationReport {
         crate::untrusted::to_json_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
+}
+
+/// Whether a metric key is one of the design document's names (`mean_<column>`,
+/// `estimated_slope…`, `mean_noise…`, `std_noise…`); the per-check keys are `KIND[i].NAME`
+/// and the counts are `num_samples`, `rows`, `checks`, `checks_passed`, so none collides.
+pub fn is_document_metric(key: &str) -> bool {
+    ["mean_", "std_noise", "estimated_slope"]
+        .iter()
+        .any(|p| key.starts_with(p))
+}
+
+/// The violation fields named after the design document ([`ViolationDetail`]).
+pub const DOCUMENT_VIOLATION_FIELDS: &[&str] =
+    &["expected_slope", "observed_slope", "column", "test"];
+
+/// `rerun` (a report's JSON) without the design document's names that `original` does not
+/// have: a record written before sdg wrote them still compares value by value with its rerun
+/// (`sdg audit`), while a name both have is compared like any other value.
+pub fn without_names_missing_from(
+    original: &serde_json::Value,
+    rerun: &serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut out = rerun.clone();
+    if let (Some(Value::Object(new)), old) = (out.get_mut("metrics"), original.get("metrics")) {
+        new.retain(|k, _| !is_document_metric(k) || old.and_then(|o| o.get(k)).is_some());
+    }
+    if let Some(Value::Array(new)) = out.get_mut("violations") {
+        let old = original.get("violations").and_then(Value::as_array);
+        for (i, v) in new.iter_mut().enumerate() {
+            let before = old.and_then(|o| o.get(i));
+            if let Value::Object(fields) = v {
+                fields.retain(|k, _| {
+                    !DOCUMENT_VIOLATION_FIELDS.contains(&k.as_str())
+                        || before.and_then(|b| b.get(k)).is_some()
+                });
+            }
+        }
+    }
+    out
 }
 
 fn num(v: Option<f64>) -> String {
@@ -232,3 +335,6 @@ pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests;

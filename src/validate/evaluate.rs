@@ -75,7 +75,7 @@ fn metric(m: &mut Metrics, kind: &str, i: usize, name: &str, v: f64) {
 }
 
 /// Residuals `y − intercept − Σ slope·x` of the single relationship_check.
-fn residuals(
+pub(super) fn residuals(
     batch: &RecordBatch,
     reqs: &[Requirement],
     which: Option<usize>,
@@ -180,6 +180,11 @@ fn eval(
         }
         Requirement::DistributionTest(d) => {
             let mut c = base(kind, &[&d.column]);
+            c.detail.column = Some(d.column.clone());
+            // The test's name as the spec spells it (the requirement's own serde name).
+            c.detail.test = serde_json::to_value(d.test)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string));
             let x = match numeric(batch, &d.column)
                 .and_then(|v| finite_only(&d.column, v, d.drop_non_finite))
             {
@@ -256,6 +261,11 @@ fn eval(
             let mut names = xs.clone();
             names.push(&r.dependent);
             let mut c = base(kind, &names);
+            c.detail.expected_slope = match (&r.expected_slope, &r.expected_slopes) {
+                (Some(s), None) if xs.len() == 1 => Some(*s),
+                (None, Some(v)) if xs.len() == 1 && v.len() == 1 => v.first().copied(),
+                _ => None,
+            };
             let cols = match names
                 .iter()
                 .map(|n| numeric(batch, n))
@@ -348,6 +358,7 @@ fn eval(
             c.expected = expected.first().copied().filter(|_| expected.len() == 1);
             c.observed = slopes.first().copied().filter(|_| slopes.len() == 1);
             c.statistic = c.observed;
+            c.detail.observed_slope = c.observed;
             c.tolerance = Some(r.tolerance);
             c.effect_size = Some(worst);
             c.passed = problems.is_empty();
@@ -906,5 +917,6 @@ pub fn validate(
             }
         );
     }
+    super::document::add_document_metrics(&mut metrics, batch, reqs);
     ValidationReport::from_checks(checks, metrics)
 }

@@ -11,6 +11,7 @@ pub mod correlation;
 pub mod cvm;
 pub mod data;
 pub mod distributions;
+pub mod document;
 pub mod error;
 pub mod evaluate;
 pub mod gamma_inc;

@@ -81,7 +81,7 @@ fn every_example_runs_to_its_promised_verdict_and_validate_agrees() {
             let status = if want == 0 { "PASSED" } else { "FAILED" };
             assert_eq!(v["status"], status, "{stem}");
             if want == 1 {
-                let checks: Vec<_> = v["validation"]["violations"]
+                let checks: Vec<_> = v["violations"]
                     .as_array()
                     .unwrap()
                     .iter()

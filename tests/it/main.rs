@@ -22,6 +22,7 @@ mod numbers;
 mod project;
 mod races;
 mod real_llm;
+mod report_shape;
 mod runtime_install;
 mod seed;
 mod signing;

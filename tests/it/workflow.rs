@@ -452,8 +452,23 @@ fn iterate_revises_failing_code_on_the_same_seeds_and_keeps_every_round() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let v = json(&o);
+    // Read like `sdg run --json`: a top-level verdict, and each run's metrics and violations.
+    assert_eq!(v["status"], "PASSED", "{v}");
     let rounds = v["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 2, "{v}");
+    for run in rounds[0]["runs"].as_array().unwrap() {
+        assert!(run["metrics"]["estimated_slope"].is_f64(), "{run}");
+        let rel = run["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["check"] == "relationship_check")
+            .unwrap_or_else(|| panic!("{run}"));
+        assert_eq!(rel["expected_slope"], 2.0, "{run}");
+    }
+    for run in rounds[1]["runs"].as_array().unwrap() {
+        assert!(run.get("violations").is_none(), "{run}");
+    }
     for (r, want) in rounds.iter().zip(["FAILED", "PASSED"]) {
         let seeds: Vec<u64> = r["runs"]
             .as_array()
