@@ -87,7 +87,8 @@ fn the_design_documents_spec_passes_in_its_own_names() {
     assert!(metrics["std_noise"]
         .as_f64()
         .is_some_and(|s| close(s, 1.0, 0.02)));
-    assert_eq!(v["violations"], serde_json::json!([]));
+    // As in the document's success example: no `violations` when nothing failed.
+    assert!(v.get("violations").is_none(), "{v:#}");
 }
 
 #[test]
