@@ -1,10 +1,6 @@
 //! The `sdg` binary end to end: exit codes, JSON, atomic output.
 
-use crate::support::sdg;
-
-fn repo(p: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::support::{repo, sdg};
 
 #[test]
 fn runs_the_seed_spec_to_parquet_with_json() {

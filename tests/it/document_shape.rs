@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::sdg;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::support::{repo, sdg};
 
 fn doc_spec() -> PathBuf {
     repo("specs/relationship_generation.json")

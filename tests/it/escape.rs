@@ -7,11 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::sdg;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::support::{repo, sdg};
 
 /// Characters no terminal may receive raw from untrusted text. Defined here from the Unicode
 /// categories, independently of `sdg::untrusted`: every `Cc` control (C0, DEL, C1) except

@@ -5,14 +5,9 @@
 //! (unknown flag, missing value) included. The parsers themselves are property-tested in
 //! `src/cli/numbers.rs` and `src/llm/config.rs`.
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::sdg;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::support::{repo, sdg};
 
 fn spec() -> String {
     repo("specs/seed_linear.yaml").display().to_string()

@@ -18,7 +18,7 @@ use serde_json::Value;
 use ssh_key::private::Ed25519Keypair;
 use ssh_key::{HashAlg, LineEnding, PrivateKey};
 
-use crate::support::sdg;
+use crate::support::{repo, sdg};
 
 const SPEC: &[u8] = b"name: people\n";
 const CODE: &[u8] = b"import numpy as np\n";
@@ -511,10 +511,6 @@ fn a_signature_made_by_sdg_verifies_in_ssh_keygen() {
 }
 
 // ------------------------------------------------------------------ the binary
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn text(o: &Output) -> String {
     format!(

@@ -3,13 +3,11 @@
 //! The published JSON Schema, checked by an independent validator (the `jsonschema` crate), accepts
 //! every example in `specs/` and rejects the malformed specs whose problem is one of shape.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::support::repo;
 
 use sdg::contract::{Contract, ContractError};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn seed() -> String {
     std::fs::read_to_string(repo("specs/seed_linear.yaml")).unwrap()

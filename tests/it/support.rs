@@ -95,6 +95,11 @@ pub fn f64s(buf: &arrow::buffer::Buffer) -> Vec<f64> {
 
 pub const SEED_CODE: &str = include_str!("../../specs/seed_linear.py");
 
+/// A path inside the repository.
+pub fn repo(p: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
 /// The `sdg` binary, with experiment records going to a per-process scratch folder (never the
 /// repository's `experiments/`).
 pub fn sdg() -> std::process::Command {

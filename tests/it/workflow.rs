@@ -9,11 +9,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::canned::{Canned, TestServer};
-use crate::support::sdg;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::support::{repo, sdg};
 
 fn text(o: &Output) -> String {
     format!(
