@@ -21,7 +21,7 @@ use crate::untrusted::terminal_line;
 
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
-    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    /// The spec (a path, or a name: NAME.yaml or NAME.json, here or in specs/).
     spec: String,
     /// Who approves: the principal the allowed signers list for the key [default: $SDG_USER,
     /// else $USER].

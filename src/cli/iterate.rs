@@ -18,7 +18,7 @@ use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
 pub struct IterateArgs {
-    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    /// The spec (a path, or a name: NAME.yaml or NAME.json, here or in specs/).
     spec: String,
     /// LLM revisions at most, 0..=100.
     #[arg(long, value_name = "K", default_value_t = 3, value_parser = super::numbers::max_rounds, allow_negative_numbers = true)]

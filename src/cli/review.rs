@@ -15,7 +15,7 @@ use crate::untrusted::{self, terminal_line as line};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    /// The spec (a path, or a name: NAME.yaml or NAME.json, here or in specs/).
     spec: String,
     /// Print one JSON object instead.
     #[arg(long)]

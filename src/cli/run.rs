@@ -13,7 +13,7 @@ use crate::sandbox::RunLimits;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The spec (a path, or a name: NAME.yaml here or in specs/).
+    /// The spec (a path, or a name: NAME.yaml or NAME.json, here or in specs/).
     spec: String,
     /// The approved code [default: the spec's `code`].
     #[arg(long, value_name = "FILE")]

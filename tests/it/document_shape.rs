@@ -407,3 +407,19 @@ fn a_json_spec_with_tabs_and_escapes_reads_with_positions() {
         .unwrap()
         .starts_with("Generate \"quoted\" /"));
 }
+
+#[test]
+fn a_json_spec_is_found_by_its_name() {
+    let o = sdg()
+        .current_dir(repo(""))
+        .args(["review", "--json", "relationship_generation"])
+        .output()
+        .unwrap();
+    let v = stdout_json(&o);
+    assert_eq!(
+        v["spec"].as_str().unwrap(),
+        "specs/relationship_generation.json",
+        "{v:#}"
+    );
+    assert_eq!(v["check"], "CLEAN");
+}
