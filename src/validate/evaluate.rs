@@ -5,7 +5,10 @@
 //! constant"). p-value checks are gated after a run-wide multiple-testing
 //! adjustment (see `requirement` module doc). A `row_count` check comparing
 //! the batch length with `num_samples` always comes first.
-//! Metrics keys are `"<kind>[<index>].<name>"` with the requirement index.
+//! Metrics keys are `"<kind>[<index>].<name>"` with the requirement index; the design
+//! document's names (`mean_x`, `estimated_slope`, `std_noise`, ...) are added beside them by
+//! [`super::document`], and the kind-specific violation fields are set here
+//! ([`crate::report::ViolationDetail`]).
 
 use super::anderson::{anderson, AdDist};
 use super::chi2::{chisquare, discrete_gof};
