@@ -178,7 +178,7 @@ fn token_width(line: &str, column: usize) -> usize {
 ///
 /// The spec is a file (perhaps an LLM's): every piece of its text (the source line, and
 /// messages, paths and hints that quote it) is escaped to one inert line
-/// ([`untrusted::terminal_line`]); the carets are placed under the escaped text.
+/// ([`crate::untrusted::terminal_line`]); the carets are placed under the escaped text.
 pub fn render(text: &str, file: &str, diags: &[Diagnostic]) -> String {
     let mut out = render_as("error", text, file, diags);
     let n = diags.len();
