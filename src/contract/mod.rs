@@ -8,12 +8,14 @@
 
 mod error;
 pub mod flags;
+mod forbidden;
 mod rules;
 
 use std::path::{Path, PathBuf};
 
 pub use error::ContractError;
-pub use rules::{ALWAYS_FORBIDDEN, RUNTIME_PYTHON};
+pub use forbidden::ALWAYS_FORBIDDEN;
+pub use rules::RUNTIME_PYTHON;
 
 use crate::sandbox::ColumnSpec;
 use crate::spec::{self, RawSpec};
@@ -129,26 +131,6 @@ impl Contract {
     pub fn time_limit(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.time_limit_s)
     }
-    /// What the static code check enforces for this contract.
-    pub fn policy(&self) -> crate::check::Policy {
-        let c = self.constraints;
-        crate::check::Policy {
-            function: self.function.clone(),
-            inputs: vec!["num_samples".into(), "seed".into()],
-            allowed_imports: self.allowed_imports.clone(),
-            forbidden_imports: self.forbidden_imports.clone(),
-            no_file_io: c.no_file_io,
-            no_printing: c.no_printing,
-            no_plotting: c.no_plotting,
-            no_network_calls: c.no_network_calls,
-            no_global_state: c.no_global_state,
-            no_recursion: c.no_recursion,
-            seeded_rng: self.seeded_rng,
-            // Validation belongs to sdg's validation stage, never to the generator.
-            no_validation: true,
-        }
-    }
-
     /// The columns as the validation stage sees them.
     pub fn expected_columns(&self) -> Vec<crate::validate::ExpectedColumn> {
         rules::expected_columns(&self.outputs)

@@ -4,7 +4,7 @@
 //! - `num_samples`: 1 ≤ min ≤ default ≤ max ≤ [`MAX_ROWS`];
 //! - outputs: identifier names; `categories` for, and only for, `category` columns (non-empty,
 //!   unique); `unit` only for `datetime64`;
-//! - imports: none of the code check's [`ALWAYS_FORBIDDEN`] modules may be allowed, a module may not be both allowed and
+//! - imports: none of the [`ALWAYS_FORBIDDEN`] modules may be allowed, a module may not be both allowed and
 //!   forbidden, no duplicates;
 //! - `code`: a relative path inside the spec's folder (no `..`, not absolute);
 //! - `time_limit_seconds` within (0, [`MAX_TIME_LIMIT_S`]];
@@ -12,12 +12,10 @@
 
 use std::path::{Component, Path};
 
-use super::{Constraints, Contract, MAX_ROWS, MAX_TIME_LIMIT_S};
+use super::{Constraints, Contract, ALWAYS_FORBIDDEN, MAX_ROWS, MAX_TIME_LIMIT_S};
 use crate::sandbox::{ColumnSpec, ColumnType, TimeUnit};
 use crate::spec::raw::{BehavioralRules, Dtype, Unit};
 use crate::spec::{locate, Diagnostic, Parsed};
-
-pub use crate::check::ALWAYS_FORBIDDEN;
 
 struct Rules<'a> {
     parsed: &'a Parsed,

@@ -307,11 +307,12 @@ pub fn read_code(
 
 /// The static contract check of the code: every violation, or a clean bill.
 pub fn check_code(contract: &Contract, path: &Path, code: &str) -> Result<(), PipelineError> {
-    let violations =
-        check::check(code, &contract.policy()).map_err(|source| PipelineError::CodeUnreadable {
+    let violations = check::check(code, &check::Policy::from(contract)).map_err(|source| {
+        PipelineError::CodeUnreadable {
             path: path.to_path_buf(),
             source,
-        })?;
+        }
+    })?;
     if violations.is_empty() {
         return Ok(());
     }
