@@ -26,7 +26,7 @@ pub fn run(a: ValidateArgs) -> u8 {
     let result = Contract::load(&a.spec)
         .map_err(PipelineError::from)
         .and_then(|c| {
-            let batch = read_dataset(&a.data, c.outputs())?;
+            let batch = read_dataset(&a.data, &crate::pipeline::column_specs(&c))?;
             let rows = batch.num_rows() as u64;
             Ok(validate_batch(&c, &batch, rows))
         });

@@ -6,6 +6,7 @@
 //! problem at once with its position. [`Contract::load`] reads a file within `spec`'s budgets and
 //! does both.
 
+mod column;
 mod error;
 pub mod flags;
 mod forbidden;
@@ -13,11 +14,11 @@ mod rules;
 
 use std::path::{Path, PathBuf};
 
+pub use column::{Column, ColumnType, TimeUnit};
 pub use error::ContractError;
 pub use forbidden::ALWAYS_FORBIDDEN;
 pub use rules::RUNTIME_PYTHON;
 
-use crate::sandbox::ColumnSpec;
 use crate::spec::{self, RawSpec};
 
 /// Largest row count any contract may allow (wasm32 arrays stay below 2 GiB).
@@ -45,7 +46,7 @@ pub struct Contract {
     rows_max: u64,
     default_rows: u64,
     default_seed: u64,
-    outputs: Vec<ColumnSpec>,
+    outputs: Vec<Column>,
     allowed_imports: Vec<String>,
     forbidden_imports: Vec<String>,
     constraints: Constraints,
@@ -54,7 +55,7 @@ pub struct Contract {
     code_path: Option<PathBuf>,
     notes: Vec<spec::Diagnostic>,
     /// The validation requirements in canonical spelling (see `spec::forms::canonical`).
-    requirements: Vec<crate::validate::Requirement>,
+    requirements: Vec<spec::Requirement>,
     raw: RawSpec,
 }
 
@@ -102,7 +103,7 @@ impl Contract {
     pub fn function(&self) -> &str {
         &self.function
     }
-    pub fn outputs(&self) -> &[ColumnSpec] {
+    pub fn outputs(&self) -> &[Column] {
         &self.outputs
     }
     pub fn allowed_imports(&self) -> &[String] {
@@ -132,15 +133,15 @@ impl Contract {
         std::time::Duration::from_secs_f64(self.time_limit_s)
     }
     /// The columns as the validation stage sees them.
-    pub fn expected_columns(&self) -> Vec<crate::validate::ExpectedColumn> {
+    pub fn expected_columns(&self) -> Vec<spec::ExpectedColumn> {
         rules::expected_columns(&self.outputs)
     }
     /// The validation requirements, spelled canonically whichever shape the spec used (`float`
     /// reads as `float64`, a relationship's `type: linear_regression` is implied).
-    pub fn requirements(&self) -> &[crate::validate::Requirement] {
+    pub fn requirements(&self) -> &[spec::Requirement] {
         &self.requirements
     }
-    pub fn validation_settings(&self) -> crate::validate::ValidationSettings {
+    pub fn validation_settings(&self) -> spec::ValidationSettings {
         self.raw.validation_settings.clone().unwrap_or_default()
     }
 

@@ -11,6 +11,7 @@ pub mod authoring;
 pub mod compare;
 pub mod hints;
 pub mod iterate;
+mod outputs;
 pub mod record;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ use crate::experiments::{
     Approval, ApprovalError, ApprovalStore, ApprovalTrust, ExperimentError, TrustPolicy,
 };
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
+
+pub use outputs::column_specs;
 
 /// Largest code file read (bytes); the sandbox refuses larger ones too.
 pub const MAX_CODE_FILE: u64 = sandbox::MAX_CODE_BYTES as u64;
@@ -398,11 +401,11 @@ pub fn run_staged(
         function: contract.function().to_string(),
         rows,
         seed,
-        outputs: contract.outputs().to_vec(),
+        outputs: column_specs(&contract),
         limits,
     };
     let out = sandbox.run(&req)?;
-    let batch = columns::to_batch(out.columns, contract.outputs())?;
+    let batch = columns::to_batch(out.columns, &req.outputs)?;
     let validation = validate_batch(&contract, &batch, rows);
     let path = opts
         .out
