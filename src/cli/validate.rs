@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::render::{print_error, print_json};
-use crate::columns::read_dataset;
-use crate::contract::Contract;
+use crate::pipeline::stages::{read_dataset, Contract};
 use crate::pipeline::{validate_batch, PipelineError};
 
 #[derive(Debug, Args)]

@@ -4,7 +4,8 @@
 //! own bytes before they are renamed into place. Beside it, the commands built on runs:
 //! [`authoring`] (intent → spec → code with the LLM), [`audit`] (re-run a record), [`compare`]
 //! (two records side by side), [`iterate`] (LLM revisions until validation passes); and
-//! [`hints`], the hint for each output-side failure.
+//! [`hints`], the hint for each output-side failure. [`stages`] re-exports what the CLI names
+//! from the stages, so that the CLI talks to this module only.
 
 pub mod audit;
 pub mod authoring;
@@ -13,6 +14,7 @@ pub mod hints;
 pub mod iterate;
 mod outputs;
 pub mod record;
+pub mod stages;
 
 use std::path::{Path, PathBuf};
 

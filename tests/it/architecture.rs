@@ -4,7 +4,7 @@
 //! `crate::X` path (`use` lines, `pub use`, paths inside functions, multi-line `use crate::{..}`
 //! groups; comments skipped), and fails naming `file:line` for every arrow against the flow.
 //!
-//! [`LAYERS`] is the layer table; `src/lib.rs`'s module doc says the same in prose. A new
+//! [`LAYERS`] is the layer table; `src/lib.rs`'s module doc shows the same table. A new
 //! top-level module must be added here, or the test fails naming it.
 
 use std::path::{Path, PathBuf};
@@ -52,24 +52,13 @@ const LAYERS: &[(&str, MayImport)] = &[
 
 /// Arrows against the flow that are known and named, each with why it is still there. Every
 /// entry must go; none may be added without a reason.
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "spec",
-        "validate",
-        "the requirement param types (`validate::requirement`, used by `spec::raw` and \
+const EXCEPTIONS: &[(&str, &str, &str)] = &[(
+    "spec",
+    "validate",
+    "the requirement param types (`validate::requirement`, used by `spec::raw` and \
      `spec::forms`) are the spec's language but still live in validate; they move with the \
      one-file-per-check-kind work (issue 12, part 1), and then this exception must go",
-    ),
-    // PENDING (this branch removes them one commit at a time).
-    ("cli", "author", "pending"),
-    ("cli", "check", "pending"),
-    ("cli", "columns", "pending"),
-    ("cli", "contract", "pending"),
-    ("cli", "experiments", "pending"),
-    ("cli", "llm", "pending"),
-    ("cli", "sandbox", "pending"),
-    ("cli", "spec", "pending"),
-];
+)];
 
 /// Why `from` may not import `to`, or `None` when the arrow is allowed.
 fn verdict(from: &str, to: &str) -> Option<String> {
