@@ -1,6 +1,8 @@
 //! The [`Policy`]: what the trusted contract allows, as the checker needs it.
 
-/// Built by the integrator from the trusted contract.
+use crate::contract::Contract;
+
+/// Built from the trusted contract ([`Policy::from`]); tests build their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// Name of the generator function, e.g. `generate_data`.
@@ -39,6 +41,28 @@ impl Policy {
             no_global_state: true,
             no_recursion: true,
             seeded_rng: true,
+            no_validation: true,
+        }
+    }
+}
+
+impl From<&Contract> for Policy {
+    /// What the static code check enforces for this contract.
+    fn from(contract: &Contract) -> Policy {
+        let c = contract.constraints();
+        Policy {
+            function: contract.function().to_owned(),
+            inputs: vec!["num_samples".into(), "seed".into()],
+            allowed_imports: contract.allowed_imports().to_vec(),
+            forbidden_imports: contract.forbidden_imports().to_vec(),
+            no_file_io: c.no_file_io,
+            no_printing: c.no_printing,
+            no_plotting: c.no_plotting,
+            no_network_calls: c.no_network_calls,
+            no_global_state: c.no_global_state,
+            no_recursion: c.no_recursion,
+            seeded_rng: contract.seeded_rng(),
+            // Validation belongs to sdg's validation stage, never to the generator.
             no_validation: true,
         }
     }

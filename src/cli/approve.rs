@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::contract::{self, Contract};
-use crate::experiments::signature::{SignatureError, SigningKey, ENV_SIGNING_KEY, NAMESPACE};
-use crate::experiments::signers;
-use crate::experiments::{approve, approve_signed, Approval, ApprovalError, ApprovalStore};
+use crate::pipeline::stages::{
+    approve, approve_signed, read_spec, signers, Approval, ApprovalError, ApprovalStore, Contract,
+    SignatureError, SigningKey, ENV_SIGNING_KEY, NAMESPACE,
+};
 use crate::pipeline::{self, PipelineError, TrustOptions};
 use crate::untrusted::terminal_line;
 
@@ -96,7 +96,7 @@ pub fn run(a: ApproveArgs) -> u8 {
     };
     let key_path = if a.unsigned { None } else { signing_key(&a) };
     let result = (|| -> Result<_, PipelineError> {
-        let text = contract::read(&spec)?;
+        let text = read_spec(&spec)?;
         let c = Contract::from_text(&text, &spec)?;
         let (code_path, code) = pipeline::read_code(&c, None)?;
         pipeline::check_code(&c, &code_path, &code)?;

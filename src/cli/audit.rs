@@ -7,10 +7,9 @@ use clap::Args;
 
 use super::render::{print_error, print_json};
 use super::term::outln;
-use crate::experiments::{ApprovalTrust, ExperimentStore, Severity};
 use crate::pipeline::audit::{audit, AuditOptions};
+use crate::pipeline::stages::{ApprovalTrust, ExperimentStore, RunLimits, Severity};
 use crate::pipeline::PipelineError;
-use crate::sandbox::RunLimits;
 use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::render::{print_error, print_json};
 use super::term::outln;
-use crate::contract::Contract;
+use crate::pipeline::stages::Contract;
 use crate::pipeline::{self, PipelineError};
 
 #[derive(Debug, Subcommand)]

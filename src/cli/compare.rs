@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::render::{print_error, print_json};
 use super::term::outln;
-use crate::experiments::ExperimentStore;
+use crate::pipeline::stages::ExperimentStore;
 use crate::pipeline::{compare::compare, PipelineError};
 use crate::untrusted::terminal_line as line;
 

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::render::print_json;
 use super::term::{errln, outln};
-use crate::experiments::ExperimentStore;
+use crate::pipeline::stages::ExperimentStore;
 use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]

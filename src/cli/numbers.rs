@@ -14,7 +14,9 @@
 
 use std::time::Duration;
 
-use crate::llm::{timeout_from_secs, MAX_TIMEOUT, MAX_TOKENS_LIMIT, TEMPERATURE_RANGE};
+use crate::pipeline::stages::{
+    timeout_from_secs, MAX_TIMEOUT, MAX_TOKENS_LIMIT, TEMPERATURE_RANGE,
+};
 
 /// Largest `--fuel`: 2^63 - 1. The counter wasmtime injects into compiled code is an `i64`
 /// (larger amounts are only held in reserve), and this is centuries of work anyway.

@@ -2,8 +2,8 @@
 //! (`--json`: one object on stdout).
 
 use super::term::{self, errln, outln};
+use crate::pipeline::stages::SandboxError;
 use crate::pipeline::{PipelineError, RunReport};
-use crate::sandbox::SandboxError;
 use crate::untrusted;
 
 /// One JSON object on stdout, with every control, bidi and separator character inside its
@@ -99,7 +99,7 @@ pub fn print_error(e: &PipelineError, json: bool) {
             src = s.source();
         }
         let diagnostics = match e {
-            PipelineError::Contract(crate::contract::ContractError::Invalid {
+            PipelineError::Contract(crate::pipeline::stages::ContractError::Invalid {
                 diagnostics,
                 ..
             }) => serde_json::to_value(diagnostics).ok(),
@@ -140,7 +140,7 @@ fn error_text(e: &PipelineError, hint: Option<&str>, traceback: Option<&str>) ->
         violations,
     } = e
     {
-        out.push_str(&crate::check::render(
+        out.push_str(&crate::pipeline::stages::render_code_check(
             text,
             &path.display().to_string(),
             violations,
@@ -213,7 +213,7 @@ pub fn print_simple_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::PythonException;
+    use crate::pipeline::stages::PythonException;
 
     const HOSTILE: &str =
         "\u{1b}]0;title\u{7}\u{1b}[2J\rPASSED: all checks\u{9b}31m\u{202e}txt.exe\nPASSED: 3 rows";
@@ -237,9 +237,11 @@ mod tests {
     /// harness left); it is escaped and indented like any other guest text.
     #[test]
     fn guest_stderr_tail_in_a_bad_result_is_inert() {
-        let e = PipelineError::Sandbox(SandboxError::bad(crate::sandbox::Violation::Incomplete {
-            stderr_tail: HOSTILE.to_string(),
-        }));
+        let e = PipelineError::Sandbox(SandboxError::bad(
+            crate::pipeline::stages::SandboxViolation::Incomplete {
+                stderr_tail: HOSTILE.to_string(),
+            },
+        ));
         let text = error_text(&e, Some("a hint"), None);
         inert(&text);
         assert!(text.contains("\\u{1b}]0;title\\u{7}"), "{text}");

@@ -8,8 +8,9 @@ use clap::Args;
 
 use super::render::print_json;
 use super::term::{out, outln};
-use crate::contract::{self, Contract};
-use crate::experiments::{load_draft, unified_diff, verify_trusted, ApprovalStore, ApprovalTrust};
+use crate::pipeline::stages::{
+    load_draft, read_spec, unified_diff, verify_trusted, ApprovalStore, ApprovalTrust, Contract,
+};
 use crate::pipeline::{self, authoring::check_code_text};
 use crate::untrusted::{self, terminal_line as line};
 
@@ -43,7 +44,7 @@ fn review(
     json: bool,
     trust: &pipeline::TrustOptions,
 ) -> Result<u8, pipeline::PipelineError> {
-    let text = contract::read(spec)?;
+    let text = read_spec(spec)?;
     let c = Contract::from_text(&text, spec)?;
     let (code_path, code) = pipeline::read_code(&c, None)?;
     let check = check_code_text(&c, &code);

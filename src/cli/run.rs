@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{numbers, render};
-use crate::columns::Format;
-use crate::experiments::ExperimentStore;
+use crate::pipeline::stages::{ExperimentStore, Format, RunLimits};
 use crate::pipeline::{self, record, RunOptions};
-use crate::sandbox::RunLimits;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {

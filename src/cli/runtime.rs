@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::term::{errln, outln};
-use crate::sandbox::{self, runtime};
+use crate::pipeline::stages::{
+    cache_trusted, cwasm_path, engine, load_or_compile, runtime, verify_file, WASMTIME_VERSION,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum RuntimeCommand {
@@ -36,8 +38,8 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
                 runtime::ensure(&home, &source, &mut progress)
             };
             let result = rt.and_then(|rt| {
-                let engine = sandbox::engine()?;
-                sandbox::load_or_compile(engine, &rt, &home.join("cwasm"), &mut progress)
+                let engine = engine()?;
+                load_or_compile(engine, &rt, &home.join("cwasm"), &mut progress)
                     .map(|(_, outcome, took)| (rt, outcome, took))
             });
             match result {
@@ -67,11 +69,11 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
                 return 4;
             };
             let mut problems = runtime::verify(&rt);
-            if let Ok(engine) = sandbox::engine() {
-                let path = sandbox::cwasm_path(engine, &rt, &home.join("cwasm"));
+            if let Ok(engine) = engine() {
+                let path = cwasm_path(engine, &rt, &home.join("cwasm"));
                 if path.exists() {
-                    if let Err(e) = sandbox::cache_trusted(&path, &home.join("cwasm"))
-                        .and_then(|_| sandbox::verify_file(&path))
+                    if let Err(e) =
+                        cache_trusted(&path, &home.join("cwasm")).and_then(|_| verify_file(&path))
                     {
                         problems.push(format!("`{}`: {e}", path.display()));
                     }
@@ -94,7 +96,7 @@ pub fn run(cmd: RuntimeCommand, home: PathBuf) -> u8 {
             for (n, h) in &pin.artifacts {
                 outln!("  {n}: {h}");
             }
-            outln!("wasmtime: {}", sandbox::WASMTIME_VERSION);
+            outln!("wasmtime: {}", WASMTIME_VERSION);
             match runtime::installed(&home, &pin) {
                 Some(rt) => outln!("installed: {}", rt.dir.display()),
                 None => outln!("installed: no (run `sdg runtime install`)"),

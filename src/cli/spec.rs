@@ -8,8 +8,10 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::render::print_json;
 use super::term::{err, errln, out, outln};
-use crate::contract::{self, Contract, ContractError};
-use crate::spec::{self, forms, Form, Syntax};
+use crate::pipeline::stages::{
+    forms, parse_as, read_spec, render_diagnostics, render_notes, spec_schema, to_yaml_compact,
+    write_atomic, Contract, ContractError, Form, Syntax, RUNTIME_PYTHON,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum SpecCommand {
@@ -67,7 +69,7 @@ pub struct CheckArgs {
 pub fn run(cmd: SpecCommand) -> u8 {
     match cmd {
         SpecCommand::Schema => {
-            match crate::untrusted::to_json_string_pretty(&crate::spec::schema()) {
+            match crate::untrusted::to_json_string_pretty(&spec_schema()) {
                 Ok(s) => outln!("{s}"),
                 Err(e) => {
                     errln!("error: cannot encode the schema: {e}");
@@ -82,7 +84,7 @@ pub fn run(cmd: SpecCommand) -> u8 {
 }
 
 fn check(a: CheckArgs) -> u8 {
-    let result = contract::read(&a.spec).and_then(|text| Contract::from_text(&text, &a.spec));
+    let result = read_spec(&a.spec).and_then(|text| Contract::from_text(&text, &a.spec));
     match (result, a.json) {
         (Ok(c), true) => {
             print_json(&serde_json::json!({
@@ -91,7 +93,7 @@ fn check(a: CheckArgs) -> u8 {
                 "name": c.name(),
                 "function": c.function(),
                 "language": c.language(),
-                "runtime_python": contract::RUNTIME_PYTHON,
+                "runtime_python": RUNTIME_PYTHON,
                 "outputs": c.outputs(),
                 "diagnostics": [],
                 "notes": c.notes(),
@@ -100,10 +102,10 @@ fn check(a: CheckArgs) -> u8 {
         }
         (Ok(c), false) => {
             if !c.notes().is_empty() {
-                let text = contract::read(&a.spec).unwrap_or_default();
+                let text = read_spec(&a.spec).unwrap_or_default();
                 err!(
                     "{}",
-                    spec::render_notes(&text, &a.spec.display().to_string(), c.notes())
+                    render_notes(&text, &a.spec.display().to_string(), c.notes())
                 );
             }
             outln!(
@@ -146,7 +148,7 @@ fn check(a: CheckArgs) -> u8 {
 /// write in the asked shape, and check that the result reads back with the same meaning before
 /// anything is written.
 fn fmt(a: FmtArgs) -> u8 {
-    let text = match contract::read(&a.spec) {
+    let text = match read_spec(&a.spec) {
         Ok(t) => t,
         Err(e) => {
             super::print_chain(&e);
@@ -154,10 +156,10 @@ fn fmt(a: FmtArgs) -> u8 {
         }
     };
     let file = a.spec.display().to_string();
-    let parsed = match spec::parse_as(&text, Syntax::of(&a.spec)) {
+    let parsed = match parse_as(&text, Syntax::of(&a.spec)) {
         Ok(p) => p,
         Err(diags) => {
-            err!("{}", spec::render(&text, &file, &diags));
+            err!("{}", render_diagnostics(&text, &file, &diags));
             return 2;
         }
     };
@@ -178,7 +180,7 @@ fn fmt(a: FmtArgs) -> u8 {
     };
     let value = forms::to_json(&parsed.raw, form);
     let written = match syntax {
-        Syntax::Yaml => crate::author::yaml::to_yaml_compact(&value),
+        Syntax::Yaml => to_yaml_compact(&value),
         Syntax::Json => match serde_json::to_string_pretty(&value) {
             Ok(s) => s + "\n",
             Err(e) => {
@@ -188,7 +190,7 @@ fn fmt(a: FmtArgs) -> u8 {
         },
     };
     // The rewrite must read back, in its own syntax, as the same spec.
-    match spec::parse_as(&written, syntax) {
+    match parse_as(&written, syntax) {
         Ok(back) if forms::same_meaning(&back.raw, &parsed.raw) => {}
         Ok(_) => {
             errln!(
@@ -202,7 +204,7 @@ fn fmt(a: FmtArgs) -> u8 {
                 "error: internal: the {} rewrite does not read back; nothing written",
                 form.name()
             );
-            err!("{}", spec::render(&written, "rewrite", &diags));
+            err!("{}", render_diagnostics(&written, "rewrite", &diags));
             return 4;
         }
     }
@@ -217,20 +219,18 @@ fn fmt(a: FmtArgs) -> u8 {
             out!("{written}");
             0
         }
-        Some(path) => match crate::experiments::fsutil::write_atomic(
-            &path,
-            written.as_bytes(),
-            mode_of(&path).unwrap_or(0o644),
-        ) {
-            Ok(()) => {
-                errln!("wrote `{}` ({} shape)", path.display(), form.name());
-                0
+        Some(path) => {
+            match write_atomic(&path, written.as_bytes(), mode_of(&path).unwrap_or(0o644)) {
+                Ok(()) => {
+                    errln!("wrote `{}` ({} shape)", path.display(), form.name());
+                    0
+                }
+                Err(e) => {
+                    errln!("error: cannot write `{}`: {e}", path.display());
+                    4
+                }
             }
-            Err(e) => {
-                errln!("error: cannot write `{}`: {e}", path.display());
-                4
-            }
-        },
+        }
     }
 }
 

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::render::{print_error, print_json};
-use crate::columns::read_dataset;
-use crate::contract::Contract;
+use crate::pipeline::stages::{read_dataset, Contract};
 use crate::pipeline::{validate_batch, PipelineError};
 
 #[derive(Debug, Args)]
@@ -26,7 +25,7 @@ pub fn run(a: ValidateArgs) -> u8 {
     let result = Contract::load(&a.spec)
         .map_err(PipelineError::from)
         .and_then(|c| {
-            let batch = read_dataset(&a.data, c.outputs())?;
+            let batch = read_dataset(&a.data, &crate::pipeline::column_specs(&c))?;
             let rows = batch.num_rows() as u64;
             Ok(validate_batch(&c, &batch, rows))
         });

@@ -6,16 +6,19 @@
 //! problem at once with its position. [`Contract::load`] reads a file within `spec`'s budgets and
 //! does both.
 
+mod column;
 mod error;
 pub mod flags;
+mod forbidden;
 mod rules;
 
 use std::path::{Path, PathBuf};
 
+pub use column::{Column, ColumnType, TimeUnit};
 pub use error::ContractError;
-pub use rules::{ALWAYS_FORBIDDEN, RUNTIME_PYTHON};
+pub use forbidden::ALWAYS_FORBIDDEN;
+pub use rules::RUNTIME_PYTHON;
 
-use crate::sandbox::ColumnSpec;
 use crate::spec::{self, RawSpec};
 
 /// Largest row count any contract may allow (wasm32 arrays stay below 2 GiB).
@@ -43,7 +46,7 @@ pub struct Contract {
     rows_max: u64,
     default_rows: u64,
     default_seed: u64,
-    outputs: Vec<ColumnSpec>,
+    outputs: Vec<Column>,
     allowed_imports: Vec<String>,
     forbidden_imports: Vec<String>,
     constraints: Constraints,
@@ -52,7 +55,7 @@ pub struct Contract {
     code_path: Option<PathBuf>,
     notes: Vec<spec::Diagnostic>,
     /// The validation requirements in canonical spelling (see `spec::forms::canonical`).
-    requirements: Vec<crate::validate::Requirement>,
+    requirements: Vec<spec::Requirement>,
     raw: RawSpec,
 }
 
@@ -100,7 +103,7 @@ impl Contract {
     pub fn function(&self) -> &str {
         &self.function
     }
-    pub fn outputs(&self) -> &[ColumnSpec] {
+    pub fn outputs(&self) -> &[Column] {
         &self.outputs
     }
     pub fn allowed_imports(&self) -> &[String] {
@@ -129,36 +132,16 @@ impl Contract {
     pub fn time_limit(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.time_limit_s)
     }
-    /// What the static code check enforces for this contract.
-    pub fn policy(&self) -> crate::check::Policy {
-        let c = self.constraints;
-        crate::check::Policy {
-            function: self.function.clone(),
-            inputs: vec!["num_samples".into(), "seed".into()],
-            allowed_imports: self.allowed_imports.clone(),
-            forbidden_imports: self.forbidden_imports.clone(),
-            no_file_io: c.no_file_io,
-            no_printing: c.no_printing,
-            no_plotting: c.no_plotting,
-            no_network_calls: c.no_network_calls,
-            no_global_state: c.no_global_state,
-            no_recursion: c.no_recursion,
-            seeded_rng: self.seeded_rng,
-            // Validation belongs to sdg's validation stage, never to the generator.
-            no_validation: true,
-        }
-    }
-
     /// The columns as the validation stage sees them.
-    pub fn expected_columns(&self) -> Vec<crate::validate::ExpectedColumn> {
+    pub fn expected_columns(&self) -> Vec<spec::ExpectedColumn> {
         rules::expected_columns(&self.outputs)
     }
     /// The validation requirements, spelled canonically whichever shape the spec used (`float`
     /// reads as `float64`, a relationship's `type: linear_regression` is implied).
-    pub fn requirements(&self) -> &[crate::validate::Requirement] {
+    pub fn requirements(&self) -> &[spec::Requirement] {
         &self.requirements
     }
-    pub fn validation_settings(&self) -> crate::validate::ValidationSettings {
+    pub fn validation_settings(&self) -> spec::ValidationSettings {
         self.raw.validation_settings.clone().unwrap_or_default()
     }
 

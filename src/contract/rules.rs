@@ -4,7 +4,7 @@
 //! - `num_samples`: 1 ≤ min ≤ default ≤ max ≤ [`MAX_ROWS`];
 //! - outputs: identifier names; `categories` for, and only for, `category` columns (non-empty,
 //!   unique); `unit` only for `datetime64`;
-//! - imports: none of the code check's [`ALWAYS_FORBIDDEN`] modules may be allowed, a module may not be both allowed and
+//! - imports: none of the [`ALWAYS_FORBIDDEN`] modules may be allowed, a module may not be both allowed and
 //!   forbidden, no duplicates;
 //! - `code`: a relative path inside the spec's folder (no `..`, not absolute);
 //! - `time_limit_seconds` within (0, [`MAX_TIME_LIMIT_S`]];
@@ -12,12 +12,12 @@
 
 use std::path::{Component, Path};
 
-use super::{Constraints, Contract, MAX_ROWS, MAX_TIME_LIMIT_S};
-use crate::sandbox::{ColumnSpec, ColumnType, TimeUnit};
+use super::{
+    Column, ColumnType, Constraints, Contract, TimeUnit, ALWAYS_FORBIDDEN, MAX_ROWS,
+    MAX_TIME_LIMIT_S,
+};
 use crate::spec::raw::{BehavioralRules, Dtype, Unit};
 use crate::spec::{locate, Diagnostic, Parsed};
-
-pub use crate::check::ALWAYS_FORBIDDEN;
 
 struct Rules<'a> {
     parsed: &'a Parsed,
@@ -186,7 +186,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
                 }),
             ),
         };
-        outputs.push(ColumnSpec {
+        outputs.push(Column {
             name: name.clone(),
             dtype,
             nullable: o.nullable,
@@ -251,7 +251,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     // Validation requirements: the validation stage's own semantic rules.
     let expected = expected_columns(&outputs);
     for (i, req) in raw.validation_requirements.iter().enumerate() {
-        for p in crate::validate::problems(req, &expected) {
+        for p in crate::spec::problems(req, &expected) {
             let at = req_path(&parsed.tree, i);
             let at = if p.path.is_empty() {
                 at
@@ -421,7 +421,7 @@ pub const RUNTIME_PYTHON: &str = "3.15";
 /// Residual checks (noise mean/std, residual normality) take their residuals from one
 /// relationship_check: there must be one, and `relationship:` must pick it when there are several.
 fn residual_sources(r: &mut Rules, parsed: &Parsed) {
-    use crate::validate::Requirement as R;
+    use crate::spec::Requirement as R;
     let reqs = &parsed.raw.validation_requirements;
     let n = reqs
         .iter()
@@ -470,11 +470,11 @@ fn req_path(tree: &crate::spec::Node, i: usize) -> String {
 }
 
 /// The contract's columns as the validation stage sees them.
-pub fn expected_columns(outputs: &[ColumnSpec]) -> Vec<crate::validate::ExpectedColumn> {
-    use crate::validate::ColumnKind as K;
+pub fn expected_columns(outputs: &[Column]) -> Vec<crate::spec::ExpectedColumn> {
+    use crate::spec::ColumnKind as K;
     outputs
         .iter()
-        .map(|o| crate::validate::ExpectedColumn {
+        .map(|o| crate::spec::ExpectedColumn {
             name: o.name.clone(),
             kind: match o.dtype {
                 ColumnType::Float64 => K::Float64,

@@ -92,7 +92,7 @@ pub fn validate_spec_text(yaml: &str) -> Result<(), String> {
 
 /// Checks code against a contract; `Err` is the rendered violations.
 pub fn check_code_text(contract: &Contract, code: &str) -> Result<(), String> {
-    match crate::check::check(code, &contract.policy()) {
+    match crate::check::check(code, &crate::check::Policy::from(contract)) {
         Ok(v) if v.is_empty() => Ok(()),
         Ok(v) => Err(crate::check::render(code, "generator.py", &v)),
         Err(e) => Err(e.to_string()),

@@ -60,7 +60,7 @@ fn batch_of(e: &Experiment) -> Result<arrow::array::RecordBatch, PipelineError> 
     let text = String::from_utf8_lossy(&spec);
     let contract = Contract::from_text(&text, &e.dir.join("spec.yaml"))?;
     let path = e.dataset_file()?;
-    Ok(read_dataset(&path, contract.outputs())?)
+    Ok(read_dataset(&path, &super::column_specs(&contract))?)
 }
 
 fn column_tests(a: &Experiment, b: &Experiment) -> Result<Vec<ColumnComparison>, PipelineError> {

@@ -4,14 +4,17 @@
 //! own bytes before they are renamed into place. Beside it, the commands built on runs:
 //! [`authoring`] (intent → spec → code with the LLM), [`audit`] (re-run a record), [`compare`]
 //! (two records side by side), [`iterate`] (LLM revisions until validation passes); and
-//! [`hints`], the hint for each output-side failure.
+//! [`hints`], the hint for each output-side failure. [`stages`] re-exports what the CLI names
+//! from the stages, so that the CLI talks to this module only.
 
 pub mod audit;
 pub mod authoring;
 pub mod compare;
 pub mod hints;
 pub mod iterate;
+mod outputs;
 pub mod record;
+pub mod stages;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +26,8 @@ use crate::experiments::{
     Approval, ApprovalError, ApprovalStore, ApprovalTrust, ExperimentError, TrustPolicy,
 };
 use crate::sandbox::{self, runtime::InstallSource, RunLimits, RunRequest, SandboxError};
+
+pub use outputs::column_specs;
 
 /// Largest code file read (bytes); the sandbox refuses larger ones too.
 pub const MAX_CODE_FILE: u64 = sandbox::MAX_CODE_BYTES as u64;
@@ -307,11 +312,12 @@ pub fn read_code(
 
 /// The static contract check of the code: every violation, or a clean bill.
 pub fn check_code(contract: &Contract, path: &Path, code: &str) -> Result<(), PipelineError> {
-    let violations =
-        check::check(code, &contract.policy()).map_err(|source| PipelineError::CodeUnreadable {
+    let violations = check::check(code, &check::Policy::from(contract)).map_err(|source| {
+        PipelineError::CodeUnreadable {
             path: path.to_path_buf(),
             source,
-        })?;
+        }
+    })?;
     if violations.is_empty() {
         return Ok(());
     }
@@ -397,11 +403,11 @@ pub fn run_staged(
         function: contract.function().to_string(),
         rows,
         seed,
-        outputs: contract.outputs().to_vec(),
+        outputs: column_specs(&contract),
         limits,
     };
     let out = sandbox.run(&req)?;
-    let batch = columns::to_batch(out.columns, contract.outputs())?;
+    let batch = columns::to_batch(out.columns, &req.outputs)?;
     let validation = validate_batch(&contract, &batch, rows);
     let path = opts
         .out

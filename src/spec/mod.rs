@@ -28,6 +28,14 @@ pub use forms::Form;
 pub use raw::RawSpec;
 pub use yaml::{Node, Pos};
 
+/// The requirement language (`validation_requirements`, `validation_settings`, their semantic
+/// rules). It is the spec's language, read by the contract, but its types still live in
+/// `validate::requirement`: they move here with the one-file-per-check-kind work, and with them
+/// the architecture test's one exception (`spec` → `validate`).
+pub use crate::validate::requirement::{
+    problems, ColumnKind, ExpectedColumn, Problem, Requirement, ValidationSettings,
+};
+
 /// How a spec file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {

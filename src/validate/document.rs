@@ -199,8 +199,8 @@ mod tests {
     use arrow::record_batch::RecordBatch;
     use serde_json::Value;
 
-    use crate::report::ValidationReport;
     use crate::validate::requirement::{Requirement, ValidationSettings};
+    use crate::validate::ValidationReport;
 
     #[derive(serde::Deserialize)]
     struct Spec {

@@ -20,7 +20,7 @@ use super::ks::{ks_1samp, ks_2samp};
 use super::multiple::adjust;
 use super::regression::{linregress, mean, ols};
 use super::requirement::*;
-use crate::report::{CheckResult, ValidationReport};
+use super::result::{CheckResult, ValidationReport};
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

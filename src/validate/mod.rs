@@ -21,6 +21,7 @@ pub mod multiple;
 pub mod ndtr;
 pub mod regression;
 pub mod requirement;
+pub mod result;
 pub mod sort;
 
 pub use error::{StatsError, StatsResult};
@@ -28,3 +29,4 @@ pub use evaluate::validate;
 pub use requirement::{
     problems, ColumnKind, ExpectedColumn, Problem, Requirement, ValidationSettings,
 };
+pub use result::{CheckResult, Status, ValidationReport, Violation, ViolationDetail};

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod architecture;
 mod author;
 mod boundary_props;
 mod canned;
