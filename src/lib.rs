@@ -11,7 +11,8 @@
 //! within budgets, its JSON Schema and diagnostics), [`contract`] (the trusted contract built from it), [`sandbox`] (the walled room; imports nothing else from the crate),
 //! [`columns`] (guest buffers → checked Arrow arrays, dataset writers), [`pipeline`] (the one
 //! module that knows every stage) and [`cli`]. [`untrusted`] is a leaf every stage may use: it
-//! makes text from the guest, an LLM or a file inert before a terminal or `--json` shows it.
+//! makes text from the guest, an LLM or a file inert before a terminal or `--json` shows it;
+//! [`fsutil`] is another (hashes, durable writes).
 
 pub mod author;
 pub mod check;
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod columns;
 pub mod contract;
 pub mod experiments;
+pub mod fsutil;
 pub mod llm;
 pub mod pipeline;
 pub mod report;

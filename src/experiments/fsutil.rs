@@ -6,17 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// True if `s` looks like a lowercase hex SHA-256 (64 characters of `0-9a-f`).
-pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use crate::fsutil::{is_sha256_hex, sha256_hex};
 
 /// The first 12 hex digits of a hash followed by `…`, for messages.
 pub fn short(hash: &str) -> String {

@@ -23,6 +23,7 @@ use wasmtime::{Engine, Module};
 use super::engine::{settings_digest, WASMTIME_VERSION};
 use super::error::SandboxError;
 use super::runtime::{private_dir, write_synced, Runtime, PYTHON_WASM, STDLIB_ZIP};
+use crate::fsutil::sha256_hex;
 
 /// How the module was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +155,7 @@ pub fn verify_file(path: &Path) -> Result<(), String> {
 fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), SandboxError> {
     let wasm_path = rt.python_wasm();
     let wasm = fs::read(&wasm_path).map_err(SandboxError::io(&wasm_path))?;
-    let wasm_sha = hex::encode(Sha256::digest(&wasm));
+    let wasm_sha = sha256_hex(&wasm);
     if wasm_sha != rt.python_wasm_sha256() {
         return Err(SandboxError::Runtime {
             path: wasm_path,
@@ -187,7 +188,7 @@ fn store(path: &Path, native: &[u8], inputs: Vec<(String, String)>) -> Result<()
         .tempfile_in(dir)
         .map_err(SandboxError::io(dir))?;
     write_synced(tmp.path(), native)?;
-    let sha = hex::encode(Sha256::digest(native));
+    let sha = sha256_hex(native);
     // A stale sidecar must never vouch for the new file: remove it before the rename.
     let side_path = sidecar_path(path);
     let _ = fs::remove_file(&side_path);

@@ -13,6 +13,7 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use super::error::SandboxError;
+use crate::fsutil::is_sha256_hex;
 
 const PIN_TEXT: &str = include_str!("../../python-wasm/PIN");
 
@@ -59,8 +60,8 @@ impl Pin {
                 ["name", v] => name = Some(v.to_string()),
                 ["version", v] => version = Some(v.to_string()),
                 ["wheel", v] => wheel = Some(v.to_string()),
-                ["wheel_sha256", v] if is_sha256(v) => wheel_sha256 = Some(v.to_string()),
-                ["artifact", f, h] if is_sha256(h) && is_plain_name(f) => {
+                ["wheel_sha256", v] if is_sha256_hex(v) => wheel_sha256 = Some(v.to_string()),
+                ["artifact", f, h] if is_sha256_hex(h) && is_plain_name(f) => {
                     artifacts.push((f.to_string(), h.to_string()))
                 }
                 _ => return Err(format!("line {}: cannot read `{line}`", i + 1)),
@@ -93,12 +94,6 @@ impl Pin {
     pub fn requirement(&self) -> String {
         format!("{}=={}", self.name, self.version)
     }
-}
-
-fn is_sha256(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_plain_name(s: &str) -> bool {
