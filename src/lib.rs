@@ -12,7 +12,7 @@
 //! [`columns`] (guest buffers → checked Arrow arrays, dataset writers), [`pipeline`] (the one
 //! module that knows every stage) and [`cli`]. [`untrusted`] is a leaf every stage may use: it
 //! makes text from the guest, an LLM or a file inert before a terminal or `--json` shows it;
-//! [`fsutil`] is another (hashes, durable writes).
+//! [`fsutil`] (hashes, durable writes) and [`ident`] (the one Python-name check) are others.
 
 pub mod author;
 pub mod check;
@@ -21,6 +21,7 @@ pub mod columns;
 pub mod contract;
 pub mod experiments;
 pub mod fsutil;
+pub mod ident;
 pub mod llm;
 pub mod pipeline;
 pub mod report;
