@@ -26,30 +26,20 @@ fn instant(secs: u64) -> DateTime<Utc> {
 
 /// `secs` since the epoch as RFC 3339 UTC, e.g. `2000-02-29T00:00:00Z`.
 pub fn rfc3339(secs: u64) -> String {
-    let t = instant(secs);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    utc(secs, "-", ":")
 }
 
 /// `secs` since the epoch in the compact, sortable form used by experiment ids: `20000229T000000Z`.
 pub fn compact(secs: u64) -> String {
-    let t = instant(secs);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    utc(secs, "", "")
+}
+
+/// `YYYY{d}MM{d}DDTHH{t}MM{t}SSZ`.
+fn utc(secs: u64, d: &str, t: &str) -> String {
+    let at = instant(secs);
+    let (year, month, day) = (at.year(), at.month(), at.day());
+    let (hour, minute, second) = (at.hour(), at.minute(), at.second());
+    format!("{year:04}{d}{month:02}{d}{day:02}T{hour:02}{t}{minute:02}{t}{second:02}Z")
 }
 
 /// Parses exactly the form [`rfc3339`] writes (`YYYY-MM-DDTHH:MM:SSZ`, year 1970..=9999) back to
