@@ -355,69 +355,76 @@ impl LlmConfig {
                 "set SDG_LLM_MODEL, e.g. `codestral:22b`",
             ));
         }
-        if !TEMPERATURE_RANGE.contains(&self.temperature) {
-            return Err(bad(
-                format!("`temperature` = {} is outside 0.0..=2.0", self.temperature),
-                "use 0.0 for the most repeatable output",
-            ));
-        }
-        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            return Err(bad(
-                format!("`top_p` = {} is outside (0.0, 1.0]", self.top_p),
-                "use 0.95, or 1.0 to disable nucleus sampling",
-            ));
-        }
-        if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
-            return Err(bad(
-                format!(
-                    "`max_tokens` = {} is outside 1..={MAX_TOKENS_LIMIT}",
-                    self.max_tokens
-                ),
-                "use e.g. 4096",
-            ));
-        }
+        let max_secs = MAX_TIMEOUT.as_secs();
+        in_range(
+            TEMPERATURE_RANGE.contains(&self.temperature),
+            ("temperature", self.temperature, "0.0..=2.0"),
+            "use 0.0 for the most repeatable output",
+        )?;
+        in_range(
+            self.top_p > 0.0 && self.top_p <= 1.0,
+            ("top_p", self.top_p, "(0.0, 1.0]"),
+            "use 0.95, or 1.0 to disable nucleus sampling",
+        )?;
+        in_range(
+            (1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens),
+            (
+                "max_tokens",
+                self.max_tokens,
+                &format!("1..={MAX_TOKENS_LIMIT}"),
+            ),
+            "use e.g. 4096",
+        )?;
         for (field, t) in [
             ("timeout_secs", self.timeout),
             ("connect_timeout_secs", self.connect_timeout),
         ] {
-            if t.is_zero() || t > MAX_TIMEOUT {
-                return Err(bad(
-                    format!(
-                        "`{field}` = {} is outside 0 < SECS <= {}",
-                        t.as_secs_f64(),
-                        MAX_TIMEOUT.as_secs()
-                    ),
-                    "use e.g. 600 s",
-                ));
-            }
+            in_range(
+                !(t.is_zero() || t > MAX_TIMEOUT),
+                (field, t.as_secs_f64(), &format!("0 < SECS <= {max_secs}")),
+                "use e.g. 600 s",
+            )?;
         }
-        if self.retries > MAX_RETRIES {
-            return Err(bad(
-                format!("`retries` = {} is outside 0..={MAX_RETRIES}", self.retries),
-                "use e.g. 2",
-            ));
-        }
-        if self.backoff > MAX_BACKOFF {
-            return Err(bad(
-                format!(
-                    "`backoff_ms` = {} is outside 0..={}",
-                    self.backoff.as_millis(),
-                    MAX_BACKOFF.as_millis()
-                ),
-                "use e.g. 500",
-            ));
-        }
-        if !(1..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes) {
-            return Err(bad(
-                format!(
-                    "`max_response_bytes` = {} is outside 1..={MAX_RESPONSE_BYTES_LIMIT}",
-                    self.max_response_bytes
-                ),
-                "use e.g. 8388608",
-            ));
-        }
+        in_range(
+            self.retries <= MAX_RETRIES,
+            ("retries", self.retries, &format!("0..={MAX_RETRIES}")),
+            "use e.g. 2",
+        )?;
+        in_range(
+            self.backoff <= MAX_BACKOFF,
+            (
+                "backoff_ms",
+                self.backoff.as_millis(),
+                &format!("0..={}", MAX_BACKOFF.as_millis()),
+            ),
+            "use e.g. 500",
+        )?;
+        in_range(
+            (1..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes),
+            (
+                "max_response_bytes",
+                self.max_response_bytes,
+                &format!("1..={MAX_RESPONSE_BYTES_LIMIT}"),
+            ),
+            "use e.g. 8388608",
+        )?;
         Ok(())
     }
+}
+
+/// `Ok` if `ok`, else the error "`field` = value is outside range" with `hint`.
+fn in_range(
+    ok: bool,
+    (field, value, range): (&str, impl fmt::Display, &str),
+    hint: &str,
+) -> Result<(), LlmError> {
+    if ok {
+        return Ok(());
+    }
+    Err(LlmError::Config {
+        reason: format!("`{field}` = {value} is outside {range}"),
+        hint: hint.to_string(),
+    })
 }
 
 fn set<T>(slot: &mut T, v: Option<T>) {
