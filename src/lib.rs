@@ -14,6 +14,8 @@
 //! | layer | module | may import |
 //! |---|---|---|
 //! | 0 | [`untrusted`] | nothing (leaf utility: makes hostile text inert; anyone may use it) |
+//! | 0 | [`fsutil`] | nothing (leaf utility: hashes, durable writes; anyone may use it) |
+//! | 0 | [`ident`] | nothing (leaf utility: the one Python-name check; anyone may use it) |
 //! | 1 | [`spec`] | earlier layers (the untrusted YAML, within budgets; schema, diagnostics) |
 //! | 2 | [`contract`] | earlier layers (the trusted contract, with its own plain types) |
 //! | 3 | [`check`] | earlier layers (static code check; its `Policy` comes from the contract) |
@@ -36,6 +38,8 @@ pub mod cli;
 pub mod columns;
 pub mod contract;
 pub mod experiments;
+pub mod fsutil;
+pub mod ident;
 pub mod llm;
 pub mod pipeline;
 pub mod report;

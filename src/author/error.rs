@@ -22,7 +22,8 @@ pub enum AuthorError {
     #[error("the {what} to work from is empty")]
     EmptyInput { what: &'static str },
 
-    /// The function name to write is not a Python identifier of at most 64 characters.
+    /// The function name to write is not a Python identifier of at most 64 characters, or is a
+    /// keyword.
     #[error("`{name}` is not a usable function name\nhint: use a Python identifier such as `generate_data`")]
     BadFunctionName { name: String },
 

@@ -58,7 +58,7 @@ pub fn draft_code(
     opts: &AuthorOptions,
 ) -> Result<Drafted, AuthorError> {
     non_empty(spec_yaml, "spec")?;
-    if !is_identifier(function_name) {
+    if !crate::ident::is_identifier(function_name) {
         let name: String = function_name.chars().take(80).collect();
         return Err(AuthorError::BadFunctionName { name });
     }
@@ -94,16 +94,6 @@ pub fn revise_code(
         checker: "The code checker",
     };
     job.run(client, opts)
-}
-
-/// A Python identifier (ASCII) of at most 64 characters.
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    name.len() <= 64
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn non_empty(text: &str, what: &'static str) -> Result<(), AuthorError> {

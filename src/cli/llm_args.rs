@@ -68,7 +68,7 @@ impl LlmArgs {
             temperature: self.temperature,
             seed: self.llm_seed,
             max_tokens: self.max_tokens,
-            timeout: self.llm_timeout,
+            timeout_secs: self.llm_timeout.map(|d| d.as_secs_f64()),
             ..LlmOverrides::default()
         };
         LlmClient::new(LlmConfig::load(self.llm_config.as_deref(), &overrides)?)

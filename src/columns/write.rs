@@ -18,9 +18,9 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use sha2::{Digest, Sha256};
 
 use super::error::ColumnError;
+use crate::fsutil::{self, Staged};
 
 /// Dataset file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -59,8 +59,7 @@ pub struct DatasetFile {
 /// Dropped without publishing, the temporary file is removed.
 #[derive(Debug)]
 pub struct StagedDataset {
-    tmp: tempfile::NamedTempFile,
-    dir: PathBuf,
+    staged: Staged,
     file: DatasetFile,
 }
 
@@ -72,21 +71,22 @@ impl StagedDataset {
 
     /// The temporary file holding the dataset's bytes until [`publish`](Self::publish).
     pub fn staged_path(&self) -> &Path {
-        self.tmp.path()
+        self.staged.path()
     }
 
     /// Renames the file over its destination (the last of concurrent publishers wins) and
     /// makes the rename durable.
     pub fn publish(self) -> Result<DatasetFile, ColumnError> {
-        let StagedDataset { tmp, dir, file } = self;
-        tmp.persist(&file.path).map_err(|e| ColumnError::Write {
-            path: file.path.clone(),
-            source: e.error,
-        })?;
-        // Make the rename itself durable.
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
+        let StagedDataset { staged, file } = self;
+        let dir = staged.dir().to_path_buf();
+        staged
+            .publish(&file.path)
+            .map_err(|source| ColumnError::Write {
+                path: file.path.clone(),
+                source,
+            })?;
+        // Make the rename itself durable, as far as the folder lets us.
+        let _ = fsutil::sync_dir(&dir);
         Ok(file)
     }
 }
@@ -140,20 +140,12 @@ pub fn stage_dataset(
     path: &Path,
     format: Format,
 ) -> Result<StagedDataset, ColumnError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let werr = |source: std::io::Error| ColumnError::Write {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".sdg-")
-        .suffix(".partial")
-        .tempfile_in(&dir)
-        .map_err(werr)?;
-    let file = tmp.as_file().try_clone().map_err(werr)?;
+    let staged = Staged::beside(path, ".sdg-", ".partial").map_err(werr)?;
+    let file = staged.file().try_clone().map_err(werr)?;
     let mut out = Sink {
         inner: BufWriter::with_capacity(1 << 20, file),
         failed: None,
@@ -169,10 +161,9 @@ pub fn stage_dataset(
         reason,
     })?;
     out.inner.get_ref().sync_all().map_err(werr)?;
-    let (sha256, size) = hash_file(tmp.as_file()).map_err(werr)?;
+    let (sha256, size) = hash_file(staged.file()).map_err(werr)?;
     Ok(StagedDataset {
-        tmp,
-        dir,
+        staged,
         file: DatasetFile {
             path: path.to_path_buf(),
             format,
@@ -216,23 +207,10 @@ fn encode<W: Write + Send>(batch: &RecordBatch, out: &mut W, format: Format) -> 
 
 /// SHA-256 (hex) and length of an open file, read back from its start.
 fn hash_file(file: &fs::File) -> std::io::Result<(String, u64)> {
-    use std::io::{Read, Seek};
+    use std::io::Seek;
     let mut f = file.try_clone()?;
     f.rewind()?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-        total += n as u64;
-    }
-    Ok((hex::encode(h.finalize()), total))
+    fsutil::hash_reader(f)
 }
 
 /// CSV has no dictionaries: categories are written as their text.

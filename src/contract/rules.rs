@@ -16,6 +16,7 @@ use super::{
     Column, ColumnType, Constraints, Contract, TimeUnit, ALWAYS_FORBIDDEN, MAX_ROWS,
     MAX_TIME_LIMIT_S,
 };
+use crate::ident::{is_identifier, is_keyword};
 use crate::spec::raw::{BehavioralRules, Dtype, Unit};
 use crate::spec::{locate, Diagnostic, Parsed};
 
@@ -46,13 +47,13 @@ impl Rules<'_> {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s.len() <= 64
+/// The hint for a name [`is_identifier`] refuses.
+fn name_hint(name: &str) -> &'static str {
+    if is_keyword(name) {
+        "a Python keyword cannot be a name here: choose another word"
+    } else {
+        "use letters, digits and `_`, not starting with a digit"
+    }
 }
 
 pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec<Diagnostic>> {
@@ -64,6 +65,16 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
     let raw = &parsed.raw;
     let cc = &raw.code_contract;
     let f = &cc.function;
+
+    // The schema's pattern has checked the function name's letters; this also refuses keywords.
+    if !is_identifier(&f.name) {
+        r.at(
+            "name",
+            "code_contract.function.name",
+            format!("`{}` is not a valid function name", f.name),
+            name_hint(&f.name),
+        );
+    }
 
     // Rows: `min`/`max`, or the design document's `constraints: {min, max}`, not both unequal.
     let rows = &f.inputs.num_samples;
@@ -130,7 +141,7 @@ pub(super) fn validate(parsed: &Parsed, file_stem: &str) -> Result<Contract, Vec
                 "name",
                 &at,
                 format!("`{name}` is not a valid column name"),
-                "use letters, digits and `_`, not starting with a digit",
+                name_hint(name),
             );
         }
         let dtype = o.dtype.canonical();
@@ -525,6 +536,22 @@ mod tests {
         assert_eq!(c.time_limit(), std::time::Duration::from_secs(2));
         assert_eq!(c.code_path(), Some(Path::new("specs/seed_linear.py")));
         assert!(c.seeded_rng() && c.constraints().no_file_io);
+    }
+
+    #[test]
+    fn python_keywords_name_neither_the_function_nor_a_column() {
+        let bad = SEED
+            .replace("name: generate_data", "name: lambda")
+            .replace("\n      x:", "\n      class:");
+        let p = problems(&bad);
+        let named: Vec<_> = p.iter().filter(|(code, ..)| code == "name").collect();
+        assert_eq!(named.len(), 2, "{p:?}");
+        assert!(p
+            .iter()
+            .any(|(_, path, _)| path == "code_contract.function.name"));
+        assert!(p
+            .iter()
+            .any(|(_, path, _)| path == "code_contract.function.outputs.class"));
     }
 
     #[test]

@@ -1,7 +1,12 @@
-//! A small line-based unified diff (Myers' O(ND) algorithm), used to show how the approved code
-//! differs from the LLM's draft. Inputs past [`MAX_LINES`] lines, or needing more than
-//! [`MAX_EDITS`] line edits after the common head and tail are trimmed, are shown as one hunk
-//! replacing the whole differing middle: correct, just not minimal.
+//! A small line-based unified diff, used to show how the approved code differs from the LLM's
+//! draft. The edit script is `similar`'s Myers (O(ND)); this module only writes it as unified-diff
+//! hunks (`similar`'s own unified format differs in details our output keeps). Inputs past
+//! [`MAX_LINES`] lines, or needing more than [`MAX_EDITS`] line edits after the common head and
+//! tail are trimmed, are shown as one hunk replacing the whole differing middle: correct, just
+//! not minimal.
+
+use similar::algorithms::Capture;
+use similar::DiffTag;
 
 /// Longest input (in lines, either side) diffed line by line.
 pub const MAX_LINES: usize = 10_000;
@@ -68,72 +73,36 @@ fn edit_script(a: &[&str], b: &[&str]) -> Vec<Op> {
     ops
 }
 
-/// Myers' shortest edit script, or `None` if it needs more than `max_d` edits.
+/// A shortest edit script (`similar`'s Myers, no deadline so the result is deterministic), or
+/// `None` if it needs more than `max_d` edits. Unlike the hand-written search this replaced, the
+/// budget is checked after the search, so [`MAX_LINES`] alone bounds the work.
 fn myers(a: &[&str], b: &[&str], max_d: usize) -> Option<Vec<Op>> {
-    let (n, m) = (a.len() as isize, b.len() as isize);
-    let limit = (a.len() + b.len()).min(max_d) as isize;
-    let off = limit + 1;
-    let mut v = vec![0isize; (2 * limit + 3) as usize];
-    // trace[d] holds v[k] for k in -d..=d after step d.
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut found = None;
-    'search: for d in 0..=limit {
-        let mut k = -d;
-        while k <= d {
-            let mut x =
-                if k == -d || (k != d && v[(off + k - 1) as usize] < v[(off + k + 1) as usize]) {
-                    v[(off + k + 1) as usize]
-                } else {
-                    v[(off + k - 1) as usize] + 1
-                };
-            let mut y = x - k;
-            while x < n && y < m && a[x as usize] == b[y as usize] {
-                x += 1;
-                y += 1;
+    let mut capture = Capture::new();
+    // The hook never fails.
+    let _ = similar::algorithms::myers::diff(&mut capture, a, 0..a.len(), b, 0..b.len());
+    let mut ops = Vec::with_capacity(a.len().max(b.len()));
+    for op in capture.into_ops() {
+        let (tag, old, new) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => ops.extend(std::iter::repeat_n(Op::Equal, old.len())),
+            DiffTag::Delete => ops.extend(std::iter::repeat_n(Op::Delete, old.len())),
+            DiffTag::Insert => ops.extend(std::iter::repeat_n(Op::Insert, new.len())),
+            DiffTag::Replace => {
+                ops.extend(std::iter::repeat_n(Op::Delete, old.len()));
+                ops.extend(std::iter::repeat_n(Op::Insert, new.len()));
             }
-            v[(off + k) as usize] = x;
-            if x >= n && y >= m {
-                trace.push(v[(off - d) as usize..=(off + d) as usize].to_vec());
-                found = Some(d);
-                break 'search;
-            }
-            k += 2;
         }
-        trace.push(v[(off - d) as usize..=(off + d) as usize].to_vec());
     }
-    let dmax = found?;
-    let mut rev = Vec::with_capacity((n + m) as usize);
-    let (mut x, mut y) = (n, m);
-    for d in (1..=dmax).rev() {
-        let prev = &trace[(d - 1) as usize];
-        let at = |k: isize| prev[(k + d - 1) as usize];
-        let k = x - y;
-        let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
-            k + 1
-        } else {
-            k - 1
-        };
-        let prev_x = at(prev_k);
-        let prev_y = prev_x - prev_k;
-        while x > prev_x && y > prev_y {
-            rev.push(Op::Equal);
-            x -= 1;
-            y -= 1;
-        }
-        if x == prev_x {
-            rev.push(Op::Insert);
-        } else {
-            rev.push(Op::Delete);
-        }
-        (x, y) = (prev_x, prev_y);
+    let edits = ops.iter().filter(|o| **o != Op::Equal).count();
+    if edits > max_d {
+        return None;
     }
-    while x > 0 && y > 0 {
-        rev.push(Op::Equal);
-        x -= 1;
-        y -= 1;
+    // `similar` may insert before it deletes; a unified diff shows each changed block's removed
+    // lines first (as diff(1) does, and as this module always has).
+    for block in ops.split_mut(|o| *o == Op::Equal) {
+        block.sort_unstable_by_key(|o| *o != Op::Delete);
     }
-    rev.reverse();
-    Some(rev)
+    Some(ops)
 }
 
 fn push_line(out: &mut String, sign: char, line: &str) {

@@ -6,10 +6,14 @@ use super::approval::{self, Approval};
 use super::error::{corrupt, io_err, ExperimentError};
 use super::fsutil::{self, ReadError};
 use super::record::Record;
-use super::store::{MAX_FILE_BYTES, MAX_RECORD_BYTES};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Largest `record.json` read.
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest `spec.yaml`, `code.py` or `report.json` read into memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A loaded record and its folder.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,22 +1,12 @@
-//! Small filesystem helpers shared by approvals and experiment records: SHA-256, durable writes
-//! (write + fsync + rename + fsync of the folder), and bounded reads that refuse symlinks.
+//! Small filesystem helpers shared by approvals and experiment records: bounded reads that refuse
+//! symlinks, and short hashes for messages. SHA-256 and durable writes (write + fsync + rename +
+//! fsync of the folder) are the crate's one copy in the leaf [`crate::fsutil`], re-exported here.
 
-use sha2::{Digest, Sha256};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::Path;
 
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// True if `s` looks like a lowercase hex SHA-256 (64 characters of `0-9a-f`).
-pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use crate::fsutil::{is_sha256_hex, set_mode, sha256_hex, sync_dir, write_atomic, write_new};
 
 /// The first 12 hex digits of a hash followed by `…`, for messages.
 pub fn short(hash: &str) -> String {
@@ -26,60 +16,6 @@ pub fn short(hash: &str) -> String {
     } else {
         head
     }
-}
-
-/// Flushes a folder's entry table to disk (no-op where folders cannot be opened, e.g. Windows).
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-/// Sets unix permission bits (no-op elsewhere; read-only where `mode` has no write bit).
-pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let mut perms = fs::metadata(path)?.permissions();
-        perms.set_readonly(mode & 0o222 == 0);
-        fs::set_permissions(path, perms)
-    }
-}
-
-/// Replaces `path` atomically: a temp file in the same folder, written, given `mode`, fsynced,
-/// renamed over `path`, then the folder fsynced. Readers see the old or the new file, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    set_mode(tmp.path(), mode)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
-}
-
-/// Creates `path` (which must not exist), writes `bytes`, sets `mode` and fsyncs it.
-pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(bytes)?;
-    set_mode(path, mode)?;
-    file.sync_all()
 }
 
 /// Why a bounded, no-symlink read failed.
@@ -163,19 +99,5 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
 
 /// SHA-256 (lowercase hex) and length of a regular file (never through a symlink), streamed.
 pub fn hash_file(path: &Path) -> Result<(String, u64), ReadError> {
-    let mut file = open_nofollow(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadError::Io(e)),
-        };
-        hasher.update(&buf[..n]);
-        total += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), total))
+    crate::fsutil::hash_reader(open_nofollow(path)?).map_err(ReadError::Io)
 }

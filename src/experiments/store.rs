@@ -18,10 +18,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Largest `record.json` read.
-pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
-/// Largest `spec.yaml`, `code.py` or `report.json` read into memory.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The read bounds live with the reader, [`Experiment`]; the store only writes within them.
+pub use super::experiment::{MAX_FILE_BYTES, MAX_RECORD_BYTES};
 /// Age past which [`ExperimentStore::gc_tmp`] callers usually remove a `.tmp-*` folder.
 pub const TMP_MAX_AGE: Duration = Duration::from_secs(3600);
 

@@ -252,9 +252,12 @@ impl LlmClient {
         let mut req = self.http.request(method, url);
         if let Some(key) = &self.config.api_key {
             let mut v =
-                HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| LlmError::Config {
-                    reason: "the API key contains characters not allowed in an HTTP header".into(),
-                    hint: "check SDG_LLM_API_KEY".into(),
+                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                    LlmError::Config {
+                        reason: "the API key contains characters not allowed in an HTTP header"
+                            .into(),
+                        hint: "check SDG_LLM_API_KEY".into(),
+                    }
                 })?;
             v.set_sensitive(true);
             req = req.header(AUTHORIZATION, v);

@@ -2,10 +2,12 @@
 //!
 //! Layers, lowest first: [`LlmConfig::default`] < a TOML config file (its `[llm]` table,
 //! [`LlmFileConfig`]) < environment ([`LlmEnv`]: `SDG_LLM_URL`, `SDG_LLM_MODEL`,
-//! `SDG_LLM_API_KEY`) < explicit overrides the CLI fills from flags ([`LlmOverrides`]).
-//! [`LlmConfig::resolve`] merges them and checks every value once; a resolved config is valid.
+//! `SDG_LLM_API_KEY`) < explicit overrides the CLI fills from flags ([`LlmOverrides`]). All three
+//! are one partial config, [`LlmLayer`], with every field optional; [`LlmLayer::merge`] lays one
+//! over another and [`LlmConfig::resolve`] merges them and checks every value once; a resolved
+//! config is valid.
 //!
-//! The API key is secret: `Debug` prints `Some("<redacted>")`, and nothing in this module
+//! The API key is a [`Secret`]: `Debug` prints `Some("<redacted>")`, and nothing in this module
 //! serialises it.
 
 use std::fmt;
@@ -45,16 +47,47 @@ pub const ENV_MODEL: &str = "SDG_LLM_MODEL";
 /// Environment variable holding the API key (sent as `Authorization: Bearer ...`).
 pub const ENV_API_KEY: &str = "SDG_LLM_API_KEY";
 
+/// A secret string (the API key). `Debug` prints `"<redacted>"`; [`Secret::expose`] is the one
+/// way to the text, for the `Authorization` header.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret text itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_string())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt("<redacted>", f)
+    }
+}
+
 /// A checked client configuration. Build it with [`LlmConfig::resolve`] or start from
 /// `LlmConfig::default()` and check it with [`LlmConfig::validate`].
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmConfig {
     /// Base URL of the server, without `/v1` (a trailing `/v1` is accepted and dropped).
     pub base_url: String,
     /// Model name sent in every request.
     pub model: String,
     /// Bearer token, if the server wants one. Never printed.
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// Sampling temperature, 0.0..=2.0 (default 0.2).
     pub temperature: f64,
     /// Nucleus sampling mass, (0.0, 1.0] (default 0.95).
@@ -94,33 +127,16 @@ impl Default for LlmConfig {
     }
 }
 
-impl fmt::Debug for LlmConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LlmConfig")
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("temperature", &self.temperature)
-            .field("top_p", &self.top_p)
-            .field("seed", &self.seed)
-            .field("max_tokens", &self.max_tokens)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("retries", &self.retries)
-            .field("backoff", &self.backoff)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish()
-    }
-}
-
-/// The `[llm]` table of the TOML config file. Every field is optional; unknown keys are errors
-/// (a typo should not silently fall back to a default).
-#[derive(Clone, Default, PartialEq, Deserialize)]
+/// One layer of settings, every field optional: the `[llm]` table of the TOML config file (unknown
+/// keys are errors: a typo should not silently fall back to a default), the environment, or the
+/// flags. Times are in the file's units (`timeout_secs`, `backoff_ms`) and are checked when the
+/// layers are resolved.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LlmFileConfig {
+pub struct LlmLayer {
     pub base_url: Option<String>,
     pub model: Option<String>,
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     pub temperature: Option<f64>,
     pub top_p: Option<f64>,
     pub seed: Option<u64>,
@@ -132,20 +148,69 @@ pub struct LlmFileConfig {
     pub max_response_bytes: Option<usize>,
 }
 
-impl fmt::Debug for LlmFileConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LlmFileConfig")
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("temperature", &self.temperature)
-            .field("seed", &self.seed)
-            .field("max_tokens", &self.max_tokens)
-            .finish_non_exhaustive()
-    }
-}
+/// The config file's layer.
+pub type LlmFileConfig = LlmLayer;
+/// The environment's layer (only `base_url`, `model` and `api_key`); empty variables count as
+/// unset.
+pub type LlmEnv = LlmLayer;
+/// Explicit values from the command line; each `Some` wins over every other layer.
+pub type LlmOverrides = LlmLayer;
 
-impl LlmFileConfig {
+impl LlmLayer {
+    /// `over` laid on `self`: each field `over` sets wins.
+    pub fn merge(self, over: LlmLayer) -> LlmLayer {
+        LlmLayer {
+            base_url: over.base_url.or(self.base_url),
+            model: over.model.or(self.model),
+            api_key: over.api_key.or(self.api_key),
+            temperature: over.temperature.or(self.temperature),
+            top_p: over.top_p.or(self.top_p),
+            seed: over.seed.or(self.seed),
+            max_tokens: over.max_tokens.or(self.max_tokens),
+            timeout_secs: over.timeout_secs.or(self.timeout_secs),
+            connect_timeout_secs: over.connect_timeout_secs.or(self.connect_timeout_secs),
+            retries: over.retries.or(self.retries),
+            backoff_ms: over.backoff_ms.or(self.backoff_ms),
+            max_response_bytes: over.max_response_bytes.or(self.max_response_bytes),
+        }
+    }
+
+    /// Checks this layer's times (a bad one is an error even when a higher layer replaces it).
+    fn check_times(&self) -> Result<(), LlmError> {
+        if let Some(t) = self.timeout_secs {
+            secs("timeout_secs", t)?;
+        }
+        if let Some(t) = self.connect_timeout_secs {
+            secs("connect_timeout_secs", t)?;
+        }
+        Ok(())
+    }
+
+    /// Sets every field this layer has on `c`.
+    fn apply(self, c: &mut LlmConfig) -> Result<(), LlmError> {
+        set(&mut c.base_url, self.base_url);
+        set(&mut c.model, self.model);
+        if self.api_key.is_some() {
+            c.api_key = self.api_key;
+        }
+        set(&mut c.temperature, self.temperature);
+        set(&mut c.top_p, self.top_p);
+        if self.seed.is_some() {
+            c.seed = self.seed;
+        }
+        set(&mut c.max_tokens, self.max_tokens);
+        if let Some(t) = self.timeout_secs {
+            c.timeout = secs("timeout_secs", t)?;
+        }
+        if let Some(t) = self.connect_timeout_secs {
+            c.connect_timeout = secs("connect_timeout_secs", t)?;
+        }
+        set(&mut c.retries, self.retries);
+        set(&mut c.backoff, self.backoff_ms.map(Duration::from_millis));
+        set(&mut c.max_response_bytes, self.max_response_bytes);
+        Ok(())
+    }
+
     /// Parse the `[llm]` table out of a whole TOML file; other tables are ignored (they belong
     /// to other parts of sdg). A file without `[llm]` gives an empty layer.
     pub fn from_toml_str(text: &str) -> Result<Self, LlmError> {
@@ -199,25 +264,7 @@ fn culprit(table: &toml::Value) -> Option<String> {
         .map(|(k, _)| k.clone())
 }
 
-/// The environment layer. Empty variables count as unset.
-#[derive(Clone, Default, PartialEq)]
-pub struct LlmEnv {
-    pub base_url: Option<String>,
-    pub model: Option<String>,
-    pub api_key: Option<String>,
-}
-
-impl fmt::Debug for LlmEnv {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LlmEnv")
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
-impl LlmEnv {
+impl LlmLayer {
     /// Read `SDG_LLM_URL`, `SDG_LLM_MODEL` and `SDG_LLM_API_KEY` from the process environment.
     pub fn from_process() -> Self {
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -226,41 +273,12 @@ impl LlmEnv {
     /// Read the same variables through `get` (tests pass a map instead of the real environment).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-        LlmEnv {
+        LlmLayer {
             base_url: get(ENV_URL),
             model: get(ENV_MODEL),
-            api_key: get(ENV_API_KEY),
+            api_key: get(ENV_API_KEY).map(Secret),
+            ..LlmLayer::default()
         }
-    }
-}
-
-/// Explicit values from the command line; each `Some` wins over every other layer.
-#[derive(Clone, Default, PartialEq)]
-pub struct LlmOverrides {
-    pub base_url: Option<String>,
-    pub model: Option<String>,
-    pub api_key: Option<String>,
-    pub temperature: Option<f64>,
-    pub top_p: Option<f64>,
-    pub seed: Option<u64>,
-    pub max_tokens: Option<u32>,
-    pub timeout: Option<Duration>,
-    pub retries: Option<u32>,
-}
-
-impl fmt::Debug for LlmOverrides {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LlmOverrides")
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("temperature", &self.temperature)
-            .field("top_p", &self.top_p)
-            .field("seed", &self.seed)
-            .field("max_tokens", &self.max_tokens)
-            .field("timeout", &self.timeout)
-            .field("retries", &self.retries)
-            .finish()
     }
 }
 
@@ -290,48 +308,14 @@ impl LlmConfig {
         env: &LlmEnv,
         overrides: &LlmOverrides,
     ) -> Result<Self, LlmError> {
+        let file = file.cloned().unwrap_or_default();
+        for layer in [&file, env, overrides] {
+            layer.check_times()?;
+        }
         let mut c = LlmConfig::default();
-        if let Some(f) = file {
-            set(&mut c.base_url, f.base_url.clone());
-            set(&mut c.model, f.model.clone());
-            if f.api_key.is_some() {
-                c.api_key = f.api_key.clone();
-            }
-            set(&mut c.temperature, f.temperature);
-            set(&mut c.top_p, f.top_p);
-            if f.seed.is_some() {
-                c.seed = f.seed;
-            }
-            set(&mut c.max_tokens, f.max_tokens);
-            if let Some(t) = f.timeout_secs {
-                c.timeout = secs("timeout_secs", t)?;
-            }
-            if let Some(t) = f.connect_timeout_secs {
-                c.connect_timeout = secs("connect_timeout_secs", t)?;
-            }
-            set(&mut c.retries, f.retries);
-            set(&mut c.backoff, f.backoff_ms.map(Duration::from_millis));
-            set(&mut c.max_response_bytes, f.max_response_bytes);
-        }
-        set(&mut c.base_url, env.base_url.clone());
-        set(&mut c.model, env.model.clone());
-        if env.api_key.is_some() {
-            c.api_key = env.api_key.clone();
-        }
-        let o = overrides;
-        set(&mut c.base_url, o.base_url.clone());
-        set(&mut c.model, o.model.clone());
-        if o.api_key.is_some() {
-            c.api_key = o.api_key.clone();
-        }
-        set(&mut c.temperature, o.temperature);
-        set(&mut c.top_p, o.top_p);
-        if o.seed.is_some() {
-            c.seed = o.seed;
-        }
-        set(&mut c.max_tokens, o.max_tokens);
-        set(&mut c.timeout, o.timeout);
-        set(&mut c.retries, o.retries);
+        file.merge(env.clone())
+            .merge(overrides.clone())
+            .apply(&mut c)?;
         c.validate()?;
         Ok(c)
     }
@@ -371,69 +355,76 @@ impl LlmConfig {
                 "set SDG_LLM_MODEL, e.g. `codestral:22b`",
             ));
         }
-        if !TEMPERATURE_RANGE.contains(&self.temperature) {
-            return Err(bad(
-                format!("`temperature` = {} is outside 0.0..=2.0", self.temperature),
-                "use 0.0 for the most repeatable output",
-            ));
-        }
-        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            return Err(bad(
-                format!("`top_p` = {} is outside (0.0, 1.0]", self.top_p),
-                "use 0.95, or 1.0 to disable nucleus sampling",
-            ));
-        }
-        if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
-            return Err(bad(
-                format!(
-                    "`max_tokens` = {} is outside 1..={MAX_TOKENS_LIMIT}",
-                    self.max_tokens
-                ),
-                "use e.g. 4096",
-            ));
-        }
+        let max_secs = MAX_TIMEOUT.as_secs();
+        in_range(
+            TEMPERATURE_RANGE.contains(&self.temperature),
+            ("temperature", self.temperature, "0.0..=2.0"),
+            "use 0.0 for the most repeatable output",
+        )?;
+        in_range(
+            self.top_p > 0.0 && self.top_p <= 1.0,
+            ("top_p", self.top_p, "(0.0, 1.0]"),
+            "use 0.95, or 1.0 to disable nucleus sampling",
+        )?;
+        in_range(
+            (1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens),
+            (
+                "max_tokens",
+                self.max_tokens,
+                &format!("1..={MAX_TOKENS_LIMIT}"),
+            ),
+            "use e.g. 4096",
+        )?;
         for (field, t) in [
             ("timeout_secs", self.timeout),
             ("connect_timeout_secs", self.connect_timeout),
         ] {
-            if t.is_zero() || t > MAX_TIMEOUT {
-                return Err(bad(
-                    format!(
-                        "`{field}` = {} is outside 0 < SECS <= {}",
-                        t.as_secs_f64(),
-                        MAX_TIMEOUT.as_secs()
-                    ),
-                    "use e.g. 600 s",
-                ));
-            }
+            in_range(
+                !(t.is_zero() || t > MAX_TIMEOUT),
+                (field, t.as_secs_f64(), &format!("0 < SECS <= {max_secs}")),
+                "use e.g. 600 s",
+            )?;
         }
-        if self.retries > MAX_RETRIES {
-            return Err(bad(
-                format!("`retries` = {} is outside 0..={MAX_RETRIES}", self.retries),
-                "use e.g. 2",
-            ));
-        }
-        if self.backoff > MAX_BACKOFF {
-            return Err(bad(
-                format!(
-                    "`backoff_ms` = {} is outside 0..={}",
-                    self.backoff.as_millis(),
-                    MAX_BACKOFF.as_millis()
-                ),
-                "use e.g. 500",
-            ));
-        }
-        if !(1..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes) {
-            return Err(bad(
-                format!(
-                    "`max_response_bytes` = {} is outside 1..={MAX_RESPONSE_BYTES_LIMIT}",
-                    self.max_response_bytes
-                ),
-                "use e.g. 8388608",
-            ));
-        }
+        in_range(
+            self.retries <= MAX_RETRIES,
+            ("retries", self.retries, &format!("0..={MAX_RETRIES}")),
+            "use e.g. 2",
+        )?;
+        in_range(
+            self.backoff <= MAX_BACKOFF,
+            (
+                "backoff_ms",
+                self.backoff.as_millis(),
+                &format!("0..={}", MAX_BACKOFF.as_millis()),
+            ),
+            "use e.g. 500",
+        )?;
+        in_range(
+            (1..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes),
+            (
+                "max_response_bytes",
+                self.max_response_bytes,
+                &format!("1..={MAX_RESPONSE_BYTES_LIMIT}"),
+            ),
+            "use e.g. 8388608",
+        )?;
         Ok(())
     }
+}
+
+/// `Ok` if `ok`, else the error "`field` = value is outside range" with `hint`.
+fn in_range(
+    ok: bool,
+    (field, value, range): (&str, impl fmt::Display, &str),
+    hint: &str,
+) -> Result<(), LlmError> {
+    if ok {
+        return Ok(());
+    }
+    Err(LlmError::Config {
+        reason: format!("`{field}` = {value} is outside {range}"),
+        hint: hint.to_string(),
+    })
 }
 
 fn set<T>(slot: &mut T, v: Option<T>) {
@@ -619,6 +610,37 @@ mod tests {
     fn unknown_file_key_is_an_error() {
         let e = LlmFileConfig::from_toml_str("[llm]\ntemprature = 0.1\n").unwrap_err();
         assert!(e.to_string().contains("temprature"), "{e}");
+    }
+
+    #[test]
+    fn the_api_key_follows_the_layers_and_stays_redacted() {
+        let key = |c: &LlmConfig| c.api_key.as_ref().map(|k| k.expose().to_string());
+        let file = LlmFileConfig::from_toml_str("[llm]\napi_key = \"sk-file\"\n").unwrap();
+        let env = LlmEnv::from_lookup(|k| (k == ENV_API_KEY).then(|| "sk-env".to_string()));
+        let none = LlmOverrides::default();
+        let c = LlmConfig::resolve(Some(&file), &LlmEnv::default(), &none).unwrap();
+        assert_eq!(key(&c).as_deref(), Some("sk-file"));
+        let c = LlmConfig::resolve(Some(&file), &env, &none).unwrap();
+        assert_eq!(key(&c).as_deref(), Some("sk-env"));
+        let o = LlmOverrides {
+            api_key: Some("sk-flag".into()),
+            ..Default::default()
+        };
+        let c = LlmConfig::resolve(Some(&file), &env, &o).unwrap();
+        assert_eq!(key(&c).as_deref(), Some("sk-flag"));
+        assert_eq!(format!("{:?}", c.api_key), "Some(\"<redacted>\")");
+        assert!(!format!("{c:?}{file:?}{env:?}{o:?}").contains("sk-"));
+    }
+
+    #[test]
+    fn a_bad_file_timeout_is_an_error_even_under_a_flag() {
+        let file = LlmFileConfig::from_toml_str("[llm]\ntimeout_secs = -1\n").unwrap();
+        let o = LlmOverrides {
+            timeout_secs: Some(10.0),
+            ..Default::default()
+        };
+        let e = LlmConfig::resolve(Some(&file), &LlmEnv::default(), &o).unwrap_err();
+        assert!(e.to_string().contains("timeout_secs"), "{e}");
     }
 
     #[test]

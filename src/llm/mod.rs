@@ -24,8 +24,8 @@ mod stream;
 
 pub use client::{LlmClient, ProgressObserver};
 pub use config::{
-    LlmConfig, LlmEnv, LlmFileConfig, LlmOverrides, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MODEL, ENV_API_KEY, ENV_MODEL, ENV_URL, MAX_BACKOFF,
+    LlmConfig, LlmEnv, LlmFileConfig, LlmLayer, LlmOverrides, Secret, DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MODEL, ENV_API_KEY, ENV_MODEL, ENV_URL, MAX_BACKOFF,
 };
 // The ranges the CLI's flag parsers share with the config file.
 pub use config::{

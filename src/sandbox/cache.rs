@@ -22,7 +22,8 @@ use wasmtime::{Engine, Module};
 
 use super::engine::{settings_digest, WASMTIME_VERSION};
 use super::error::SandboxError;
-use super::runtime::{private_dir, write_synced, Runtime, PYTHON_WASM, STDLIB_ZIP};
+use super::runtime::{private_dir, Runtime, PYTHON_WASM, STDLIB_ZIP};
+use crate::fsutil::{sha256_hex, Staged};
 
 /// How the module was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +155,7 @@ pub fn verify_file(path: &Path) -> Result<(), String> {
 fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), SandboxError> {
     let wasm_path = rt.python_wasm();
     let wasm = fs::read(&wasm_path).map_err(SandboxError::io(&wasm_path))?;
-    let wasm_sha = hex::encode(Sha256::digest(&wasm));
+    let wasm_sha = sha256_hex(&wasm);
     if wasm_sha != rt.python_wasm_sha256() {
         return Err(SandboxError::Runtime {
             path: wasm_path,
@@ -182,17 +183,14 @@ fn compile_into(engine: &Engine, rt: &Runtime, path: &Path) -> Result<(), Sandbo
 /// Writes `native` to the cache file `path` (atomically, 0600) and then its sidecar.
 fn store(path: &Path, native: &[u8], inputs: Vec<(String, String)>) -> Result<(), SandboxError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".cwasm-")
-        .tempfile_in(dir)
-        .map_err(SandboxError::io(dir))?;
-    write_synced(tmp.path(), native)?;
-    let sha = hex::encode(Sha256::digest(native));
+    let mut tmp = Staged::beside(path, ".cwasm-", "").map_err(SandboxError::io(dir))?;
+    tmp.write_synced(native, 0o600)
+        .map_err(SandboxError::io(tmp.path()))?;
+    let sha = sha256_hex(native);
     // A stale sidecar must never vouch for the new file: remove it before the rename.
     let side_path = sidecar_path(path);
     let _ = fs::remove_file(&side_path);
-    tmp.persist(path)
-        .map_err(|e| SandboxError::io(path)(e.error))?;
+    tmp.publish(path).map_err(SandboxError::io(path))?;
     let meta = fs::metadata(path).map_err(SandboxError::io(path))?;
     let side = Sidecar {
         size: meta.len(),
@@ -203,14 +201,13 @@ fn store(path: &Path, native: &[u8], inputs: Vec<(String, String)>) -> Result<()
     };
     let json = serde_json::to_vec(&side)
         .map_err(|e| SandboxError::io(&side_path)(std::io::Error::other(e)))?;
-    let side_tmp = tempfile::Builder::new()
-        .prefix(".meta-")
-        .tempfile_in(dir)
-        .map_err(SandboxError::io(dir))?;
-    write_synced(side_tmp.path(), &json)?;
+    let mut side_tmp = Staged::beside(&side_path, ".meta-", "").map_err(SandboxError::io(dir))?;
     side_tmp
-        .persist(&side_path)
-        .map_err(|e| SandboxError::io(&side_path)(e.error))?;
+        .write_synced(&json, 0o600)
+        .map_err(SandboxError::io(side_tmp.path()))?;
+    side_tmp
+        .publish(&side_path)
+        .map_err(SandboxError::io(&side_path))?;
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use wasmtime::{Caller, Linker};
 
+use super::door::addr;
+
 /// Nanoseconds the virtual clock advances on each read.
 pub const TICK_NS: u64 = 1_000;
 
@@ -91,11 +93,6 @@ pub fn shadow_poll_oneoff<T: HasClock + 'static>(linker: &mut Linker<T>) -> wasm
     )?;
     linker.allow_shadowing(false);
     Ok(())
-}
-
-/// Guest addresses are i32 in the ABI but unsigned in meaning.
-fn addr(v: i32) -> u32 {
-    u32::from_ne_bytes(v.to_ne_bytes())
 }
 
 fn poll_oneoff<T: HasClock>(

@@ -130,9 +130,10 @@ pub trait HasDoor {
     fn door(&mut self) -> &mut Door;
 }
 
-/// The ABI passes addresses as i32; they are unsigned.
-fn addr(v: i32) -> u64 {
-    u64::from(u32::from_ne_bytes(v.to_ne_bytes()))
+/// Guest addresses and lengths are i32 in the ABI but unsigned in meaning (wasm32). The door's
+/// and the virtual clock's host functions both read them through this.
+pub(super) fn addr(v: i32) -> u32 {
+    u32::from_ne_bytes(v.to_ne_bytes())
 }
 
 impl Stage {
@@ -177,9 +178,14 @@ pub fn call<T: HasDoor + 'static>(
     out_ptr_ptr: i32,
     out_len_ptr: i32,
 ) -> wasmtime::Result<i32> {
-    match answer(caller, addr(ptr), addr(len)) {
+    match answer(caller, addr(ptr).into(), addr(len).into()) {
         Ok(Some(bytes)) => {
-            if let Err(e) = place_answer(caller, &bytes, addr(out_ptr_ptr), addr(out_len_ptr)) {
+            if let Err(e) = place_answer(
+                caller,
+                &bytes,
+                addr(out_ptr_ptr).into(),
+                addr(out_len_ptr).into(),
+            ) {
                 let door = caller.data_mut().door();
                 door.stage = Stage::Failed;
                 door.stop
@@ -547,7 +553,7 @@ fn place_answer<T: 'static>(
         _ => wasmtime::bail!("sdg: the guest exports no host_alloc"),
     };
     let n = i32::try_from(bytes.len())?;
-    let p = addr(alloc.call(&mut *caller, n)?);
+    let p = u64::from(addr(alloc.call(&mut *caller, n)?));
     let mem = match caller.get_export("memory") {
         Some(Extern::Memory(m)) => m,
         _ => wasmtime::bail!("sdg: the guest exports no memory"),

@@ -6,13 +6,12 @@
 //! place only when everything passed, so an interrupted install leaves nothing half-made.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
-
 use super::error::SandboxError;
+use crate::fsutil::{self, is_sha256_hex};
 
 const PIN_TEXT: &str = include_str!("../../python-wasm/PIN");
 
@@ -59,8 +58,8 @@ impl Pin {
                 ["name", v] => name = Some(v.to_string()),
                 ["version", v] => version = Some(v.to_string()),
                 ["wheel", v] => wheel = Some(v.to_string()),
-                ["wheel_sha256", v] if is_sha256(v) => wheel_sha256 = Some(v.to_string()),
-                ["artifact", f, h] if is_sha256(h) && is_plain_name(f) => {
+                ["wheel_sha256", v] if is_sha256_hex(v) => wheel_sha256 = Some(v.to_string()),
+                ["artifact", f, h] if is_sha256_hex(h) && is_plain_name(f) => {
                     artifacts.push((f.to_string(), h.to_string()))
                 }
                 _ => return Err(format!("line {}: cannot read `{line}`", i + 1)),
@@ -93,12 +92,6 @@ impl Pin {
     pub fn requirement(&self) -> String {
         format!("{}=={}", self.name, self.version)
     }
-}
-
-fn is_sha256(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_plain_name(s: &str) -> bool {
@@ -253,17 +246,7 @@ pub fn verify(rt: &Runtime) -> Vec<String> {
 }
 
 pub(crate) fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+    fsutil::hash_reader(fs::File::open(path)?).map(|(sha, _)| sha)
 }
 
 /// Installs the runtime under `home` unless it is already there. `progress` receives one line
@@ -358,7 +341,7 @@ pub fn install(
         path: marker_path.clone(),
         source: std::io::Error::other(e),
     })?;
-    write_synced(&marker_path, &json)?;
+    fsutil::write_new(&marker_path, &json, 0o600).map_err(SandboxError::io(&marker_path))?;
 
     let dir = runtime_dir(home, pin);
     if dir.exists() {
@@ -505,21 +488,6 @@ fn check_staged(stage: &Path, pin: &Pin) -> Result<(), SandboxError> {
             });
         }
     }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` (new file, 0600) and fsyncs it.
-pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(SandboxError::io(path))?;
-    f.write_all(bytes).map_err(SandboxError::io(path))?;
-    f.sync_all().map_err(SandboxError::io(path))?;
     Ok(())
 }
 

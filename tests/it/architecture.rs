@@ -25,6 +25,9 @@ use MayImport::{Earlier, Only};
 const LAYERS: &[(&str, MayImport)] = &[
     // Leaf utility: makes hostile text inert; anyone may use it, it uses no one.
     ("untrusted", Only(&[])),
+    // Leaf utilities too: hashes and durable writes; the one Python-name check.
+    ("fsutil", Only(&[])),
+    ("ident", Only(&[])),
     // UNTRUSTED spec: YAML within budgets, RawSpec, diagnostics.
     ("spec", Earlier),
     // TRUSTED contract, built only from a spec; holds its own plain types.
@@ -32,7 +35,7 @@ const LAYERS: &[(&str, MayImport)] = &[
     // Static code check: builds its Policy from the contract.
     ("check", Earlier),
     // The walled room: imports nothing else from the crate (leaf utilities excepted).
-    ("sandbox", Only(&["untrusted"])),
+    ("sandbox", Only(&["untrusted", "fsutil"])),
     // Guest buffers → Arrow (reads the sandbox's output types).
     ("columns", Earlier),
     // Statistical validation; owns the check results it produces.
@@ -42,12 +45,15 @@ const LAYERS: &[(&str, MayImport)] = &[
     // Experiment records, approvals, audit.
     ("experiments", Earlier),
     // Side stages, driven by pipeline: the LLM client is a leaf, the author talks to it only.
-    ("llm", Only(&["untrusted"])),
-    ("author", Only(&["llm", "untrusted"])),
+    ("llm", Only(&["untrusted", "fsutil"])),
+    ("author", Only(&["llm", "untrusted", "fsutil", "ident"])),
     // The one module that knows every stage.
     ("pipeline", Earlier),
     // The CLI talks to pipeline (which re-exports what commands name) and renders reports.
-    ("cli", Only(&["pipeline", "report", "untrusted"])),
+    (
+        "cli",
+        Only(&["pipeline", "report", "untrusted", "fsutil", "ident"]),
+    ),
 ];
 
 /// Arrows against the flow that are known and named, each with why it is still there. Every

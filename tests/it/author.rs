@@ -982,7 +982,17 @@ fn function_name_must_be_an_identifier() {
     let server = TestServer::start(vec![Canned::reply(&python_reply(GOOD_CODE))]);
     let check = |_: &str| Ok(());
     let tools = CodeTools { check: &check };
-    for bad in ["", "1st", "generate data", "f()", "é", &"x".repeat(65)] {
+    for bad in [
+        "",
+        "1st",
+        "generate data",
+        "f()",
+        "é",
+        &"x".repeat(65),
+        "class",
+        "lambda",
+        "None",
+    ] {
         let r = draft_code(
             &server.client(),
             VALID_SPEC,
