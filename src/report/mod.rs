@@ -151,6 +151,10 @@ pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
         out.push_str(&text);
         out.push('\n');
     }
+    let named = document_metrics(report);
+    if !named.is_empty() {
+        out.push_str(&format!("metrics: {}\n", named.join(" ")));
+    }
     let status = match report.status {
         Status::Passed => format!("{b}{g}PASSED{z}"),
         Status::Failed => format!("{b}{r}FAILED{z}"),
@@ -163,5 +167,27 @@ pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
     out
 }
 
+/// The design document's metric names (`mean_<column>`, `estimated_slope`, `mean_noise`,
+/// `std_noise`, and their qualified forms) as `name=value`, sorted by name. Column names come
+/// from the spec: escaped like every other spec text.
+fn document_metrics(report: &ValidationReport) -> Vec<String> {
+    let named = |k: &str| {
+        k.starts_with("mean_") || k.starts_with("std_noise") || k.starts_with("estimated_slope")
+    };
+    report
+        .metrics
+        .iter()
+        .filter(|(k, _)| named(k))
+        .filter_map(|(k, v)| {
+            Some(format!(
+                "{}={}",
+                crate::untrusted::terminal_line(k),
+                num(Some(v.as_f64()?))
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
 #[cfg(test)]
 mod tests;

@@ -423,3 +423,43 @@ fn a_json_spec_is_found_by_its_name() {
     );
     assert_eq!(v["check"], "CLEAN");
 }
+
+#[test]
+fn the_terminal_report_shows_the_documents_metric_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sdg()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env_remove("SDG_ALLOWED_SIGNERS")
+        .args(["run", "--out"])
+        .arg(dir.path().join("d.parquet"))
+        .arg(doc_spec())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("metrics: "))
+        .unwrap_or_else(|| panic!("no metrics line:\n{out}"));
+    for name in [
+        "estimated_slope=",
+        "mean_noise=",
+        "mean_x=",
+        "mean_y=",
+        "std_noise=",
+    ] {
+        assert!(line.contains(name), "{name} in {line}");
+    }
+    let slope: f64 = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("estimated_slope="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(close(slope, 2.0, 0.05), "{line}");
+}
