@@ -7,7 +7,8 @@
 //! reserved words (`true`/`false`/`null`/`~`, any case, and the 1.1 booleans `yes`/`no`/`on`/
 //! `off`/`y`/`n`); anything starting with a digit, `.` or `+` (numbers, dates, `.inf`); a leading
 //! indicator ``-?:,[]{}#&*!|>'"%@` ``; `: ` or ` #` inside or a trailing `:`; leading or trailing
-//! spaces; `<<`; any tab, line break or non-printable character. Floats always carry a `.` and a
+//! spaces; `<<`; any tab, line break, non-printable or terminal-dangerous character (bidi,
+//! zero-width: escaped, so the file shows what it means). Floats always carry a `.` and a
 //! signed exponent (`1.0e-7`) so YAML 1.1 readers see floats too. Keys longer than 1000
 //! characters use the explicit `? key` form. Recursion depth follows the value's nesting, which
 //! serde_json's parser caps at 128.
@@ -265,9 +266,13 @@ fn plain_char(c: char) -> bool {
         || (printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
 }
 
-/// YAML's c-printable set (minus tab and line feeds, handled separately).
+/// YAML's c-printable set (minus tab and line feeds, handled separately), less the characters
+/// that can fool a reader or a terminal (bidi controls, zero-width and C1 characters, see
+/// [`crate::untrusted::is_dangerous`]): those are written as `\uXXXX` escapes inside double
+/// quotes, which YAML reads back as the same character.
 fn printable(c: char) -> bool {
     matches!(c, ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && !crate::untrusted::is_dangerous(c)
 }
 
 fn double_quoted(s: &str) -> String {

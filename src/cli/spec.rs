@@ -181,7 +181,8 @@ fn fmt(a: FmtArgs) -> u8 {
     let value = forms::to_json(&parsed.raw, form);
     let written = match syntax {
         Syntax::Yaml => to_yaml_compact(&value),
-        Syntax::Json => match serde_json::to_string_pretty(&value) {
+        // Terminal-dangerous characters from the spec are written as `\uXXXX`.
+        Syntax::Json => match crate::untrusted::to_json_string_pretty(&value) {
             Ok(s) => s + "\n",
             Err(e) => {
                 errln!("error: cannot encode the spec as JSON: {e}");

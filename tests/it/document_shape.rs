@@ -463,3 +463,53 @@ fn the_terminal_report_shows_the_documents_metric_names() {
         .unwrap();
     assert!(close(slope, 2.0, 0.05), "{line}");
 }
+
+#[test]
+fn fmt_writes_hostile_spec_text_escaped_and_keeps_its_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("s.yaml");
+    // ESC (a terminal escape), RLO (a bidi override), a zero-width space and a C1 CSI, written
+    // with YAML escapes: the values hold the raw characters.
+    let hostile = r#"description: "evil\e[2J \u202Eexe.txt \u200B \x9B31m""#;
+    let text = std::fs::read_to_string(repo("specs/seed_linear.yaml"))
+        .unwrap()
+        .replacen(
+            "    description: \"Generate x ~ U(0,1) and y = 2x + N(0,1) noise.\"",
+            &format!("    {hostile}"),
+            1,
+        );
+    assert!(text.contains(hostile));
+    std::fs::write(&spec, &text).unwrap();
+    let original = sdg::spec::parse(&text).unwrap().raw;
+    let description = original.code_contract.function.description.clone().unwrap();
+    assert!(description.contains('\u{1b}') && description.contains('\u{202e}'));
+    for (shape, syntax) in [("document", "yaml"), ("keyed", "json")] {
+        let o = sdg()
+            .args(["spec", "fmt", "--to", shape, "--syntax", syntax])
+            .arg(&spec)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = String::from_utf8(o.stdout).unwrap();
+        let raw: Vec<char> = out
+            .chars()
+            .filter(|c| *c != '\n' && sdg::untrusted::is_dangerous(*c))
+            .collect();
+        assert!(raw.is_empty(), "{shape} {syntax}: raw {raw:?} in\n{out}");
+        let syntax = if syntax == "json" {
+            sdg::spec::Syntax::Json
+        } else {
+            sdg::spec::Syntax::Yaml
+        };
+        let back = sdg::spec::parse_as(&out, syntax).unwrap().raw;
+        assert_eq!(
+            back.code_contract.function.description.as_deref(),
+            Some(description.as_str())
+        );
+    }
+}
