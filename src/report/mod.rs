@@ -171,13 +171,10 @@ pub fn render_terminal(report: &ValidationReport, color: bool) -> String {
 /// `std_noise`, and their qualified forms) as `name=value`, sorted by name. Column names come
 /// from the spec: escaped like every other spec text.
 fn document_metrics(report: &ValidationReport) -> Vec<String> {
-    let named = |k: &str| {
-        k.starts_with("mean_") || k.starts_with("std_noise") || k.starts_with("estimated_slope")
-    };
     report
         .metrics
         .iter()
-        .filter(|(k, _)| named(k))
+        .filter(|(k, _)| is_document_metric(k))
         .filter_map(|(k, v)| {
             Some(format!(
                 "{}={}",
