@@ -6,11 +6,11 @@
 //! `cargo bench --bench validate -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use sdg::validate::chi2::discrete_gof;
-use sdg::validate::correlation::{pearsonr, spearmanr};
-use sdg::validate::distributions::{Continuous, Discrete};
-use sdg::validate::ks::ks_1samp;
-use sdg::validate::regression::linregress;
+use sdg::validate::stats::chi2::discrete_gof;
+use sdg::validate::stats::correlation::{pearsonr, spearmanr};
+use sdg::validate::stats::distributions::{Continuous, Discrete};
+use sdg::validate::stats::ks::ks_1samp;
+use sdg::validate::stats::regression::linregress;
 
 struct SplitMix(u64);
 impl SplitMix {

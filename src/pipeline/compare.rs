@@ -9,8 +9,8 @@ use crate::columns::read_dataset;
 use crate::contract::Contract;
 use crate::experiments::store::summary;
 use crate::experiments::{compare_metrics, Experiment, MetricRow, Summary};
-use crate::validate::data::numeric;
-use crate::validate::ks::ks_2samp;
+use crate::validate::checks::data::numeric;
+use crate::validate::stats::ks::ks_2samp;
 
 /// The two-sample KS test of one column, or why it was not run.
 #[derive(Debug, Clone, Serialize)]

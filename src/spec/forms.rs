@@ -188,7 +188,7 @@ fn spelled(raw: &RawSpec, form: Form) -> RawSpec {
         });
     }
     for req in &mut s.validation_requirements {
-        if let crate::validate::Requirement::SchemaCheck(c) = req {
+        if let crate::validate::checks::Requirement::SchemaCheck(c) = req {
             for t in c.types.values_mut() {
                 *t = dtype(*t, form);
             }
@@ -233,7 +233,7 @@ pub fn canonical(raw: &RawSpec) -> RawSpec {
         }
     }
     for req in &mut s.validation_requirements {
-        if let crate::validate::Requirement::RelationshipCheck(r) = req {
+        if let crate::validate::checks::Requirement::RelationshipCheck(r) = req {
             r.model = None;
         }
     }
@@ -267,7 +267,7 @@ mod tests {
         let branches = doc["$defs"]["Requirement"]["oneOf"].as_array().unwrap();
         assert_eq!(
             branches.len(),
-            crate::validate::requirement::REQUIREMENT_KINDS.len()
+            crate::validate::checks::REQUIREMENT_KINDS.len()
         );
         assert!(branches
             .iter()

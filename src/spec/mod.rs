@@ -29,10 +29,9 @@ pub use raw::RawSpec;
 pub use yaml::{Node, Pos};
 
 /// The requirement language (`validation_requirements`, `validation_settings`, their semantic
-/// rules). It is the spec's language, read by the contract, but its types still live in
-/// `validate::requirement`: they move here with the one-file-per-check-kind work, and with them
-/// the architecture test's one exception (`spec` → `validate`).
-pub use crate::validate::requirement::{
+/// rules): the check language of `validate::checks`, one file per kind, which sits upstream of
+/// `spec` in the layer table (a spec is written in it).
+pub use crate::validate::checks::{
     problems, ColumnKind, ExpectedColumn, Problem, Requirement, ValidationSettings,
 };
 

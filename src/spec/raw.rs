@@ -5,6 +5,7 @@
 //! (`sdg spec schema`), which is what an LLM server or an editor sees. Cross-field rules
 //! (min < max, referenced columns exist, host caps) live in `contract::validate`.
 
+pub use crate::dtype::Dtype;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -39,10 +40,10 @@ pub struct RawSpec {
     /// The checks the generated data must pass, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 64))]
-    pub validation_requirements: Vec<crate::validate::Requirement>,
+    pub validation_requirements: Vec<crate::validate::checks::Requirement>,
     /// How the checks are combined (multiple-testing correction).
     #[serde(default)]
-    pub validation_settings: Option<crate::validate::ValidationSettings>,
+    pub validation_settings: Option<crate::validate::checks::ValidationSettings>,
 }
 
 /// The contract the generator code is checked against before it runs.
@@ -224,61 +225,6 @@ pub enum ArrayType {
 #[serde(rename_all = "snake_case")]
 pub enum Length {
     NumSamples,
-}
-
-/// Column types. `float`, `int` and `str` (the design document's names, and Python's) are
-/// aliases of `float64`, `int64` and `string`; see [`Dtype::canonical`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Dtype {
-    Float64,
-    Int64,
-    Bool,
-    String,
-    Category,
-    Datetime64,
-    // Aliases (plain comments: a doc comment would make schemars split the enum in branches).
-    Float,
-    Int,
-    Str,
-}
-
-impl Dtype {
-    /// The precise type an alias stands for (`float` → `float64`, `int` → `int64`,
-    /// `str` → `string`); precise types stand for themselves.
-    pub fn canonical(self) -> Dtype {
-        match self {
-            Dtype::Float => Dtype::Float64,
-            Dtype::Int => Dtype::Int64,
-            Dtype::Str => Dtype::String,
-            d => d,
-        }
-    }
-
-    /// The design document's short name where there is one (`float`, `int`, `str`, `bool`).
-    pub fn short(self) -> Dtype {
-        match self.canonical() {
-            Dtype::Float64 => Dtype::Float,
-            Dtype::Int64 => Dtype::Int,
-            Dtype::String => Dtype::Str,
-            d => d,
-        }
-    }
-
-    /// The name as written in a spec.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dtype::Float64 => "float64",
-            Dtype::Int64 => "int64",
-            Dtype::Bool => "bool",
-            Dtype::String => "string",
-            Dtype::Category => "category",
-            Dtype::Datetime64 => "datetime64",
-            Dtype::Float => "float",
-            Dtype::Int => "int",
-            Dtype::Str => "str",
-        }
-    }
 }
 
 /// Time units for `datetime64` columns.

@@ -30,10 +30,10 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 
-use super::data::numeric;
-use super::evaluate::residuals;
-use super::regression::mean;
-use super::requirement::{RelationshipCheck, Requirement};
+use super::checks::data::numeric;
+use super::checks::residuals::residuals;
+use super::checks::{RelationshipCheck, Requirement};
+use super::stats::regression::mean;
 
 /// Adds the document's names (module doc) to `metrics`; never overwrites a key.
 pub fn add_document_metrics(
@@ -199,7 +199,7 @@ mod tests {
     use arrow::record_batch::RecordBatch;
     use serde_json::Value;
 
-    use crate::validate::requirement::{Requirement, ValidationSettings};
+    use crate::validate::checks::{Requirement, ValidationSettings};
     use crate::validate::ValidationReport;
 
     #[derive(serde::Deserialize)]

@@ -1,32 +1,21 @@
-//! Dataset validation: pure statistics (scipy-accurate) and the evaluation of
-//! a spec's `validation_requirements` against an Arrow `RecordBatch`.
+//! Dataset validation, in three floors:
 //!
-//! Statistics modules have no IO and return typed [`StatsError`]s instead of
-//! NaN. See each module's doc for the scipy function it mirrors.
+//! - [`stats`]: the pure statistics (scipy-accurate, over plain slices; no IO, typed
+//!   [`StatsError`]s instead of NaN). Knows nothing of specs.
+//! - [`checks`]: the check language, one file per kind (params, semantic rules, per-block
+//!   summary, evaluation, figure data, doc). A spec is written in it, so it sits upstream of
+//!   `spec` in the layer table (`src/lib.rs`), with [`result`], the results it produces.
+//! - the runner ([`evaluate`], [`document`]): a spec's `validation_requirements` against an
+//!   Arrow `RecordBatch` → [`ValidationReport`], with the run-wide multiple-testing adjustment
+//!   and the design document's metric names.
 
-pub mod anderson;
-pub mod bessel;
-pub mod chi2;
-pub mod correlation;
-pub mod cvm;
-pub mod data;
-pub mod distributions;
+pub mod checks;
 pub mod document;
-pub mod error;
 pub mod evaluate;
-pub mod gamma_inc;
-pub mod kolmogorov;
-pub mod ks;
-pub mod multiple;
-pub mod ndtr;
-pub mod regression;
-pub mod requirement;
 pub mod result;
-pub mod sort;
+pub mod stats;
 
-pub use error::{StatsError, StatsResult};
+pub use checks::{problems, ColumnKind, ExpectedColumn, Problem, Requirement, ValidationSettings};
 pub use evaluate::validate;
-pub use requirement::{
-    problems, ColumnKind, ExpectedColumn, Problem, Requirement, ValidationSettings,
-};
 pub use result::{CheckResult, Status, ValidationReport, Violation, ViolationDetail};
+pub use stats::{StatsError, StatsResult};

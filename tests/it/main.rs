@@ -9,6 +9,7 @@ mod author;
 mod boundary_props;
 mod canned;
 mod check;
+mod check_kinds;
 mod cli;
 mod determinism;
 mod document_shape;

@@ -3,14 +3,14 @@
 //! Reference values come from scipy via `tests/fixtures/validate/make_refs.py`
 //! (inputs are stored in `refs.json` alongside scipy's outputs).
 
-use sdg::validate::anderson::{anderson, AdDist};
-use sdg::validate::chi2::{chisquare, discrete_gof};
-use sdg::validate::correlation::{kendalltau, pearson_ci, pearsonr, spearmanr};
-use sdg::validate::distributions::Dist;
-use sdg::validate::kolmogorov::{kstwo_sf, smirnov};
-use sdg::validate::ks::{ks_1samp, ks_2samp};
-use sdg::validate::multiple::{bonferroni, holm};
-use sdg::validate::regression::{linregress, ols};
+use sdg::validate::stats::anderson::{anderson, AdDist};
+use sdg::validate::stats::chi2::{chisquare, discrete_gof};
+use sdg::validate::stats::correlation::{kendalltau, pearson_ci, pearsonr, spearmanr};
+use sdg::validate::stats::distributions::Dist;
+use sdg::validate::stats::kolmogorov::{kstwo_sf, smirnov};
+use sdg::validate::stats::ks::{ks_1samp, ks_2samp};
+use sdg::validate::stats::multiple::{bonferroni, holm};
+use sdg::validate::stats::regression::{linregress, ols};
 use sdg::validate::StatsError;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -406,10 +406,10 @@ mod e2e {
     use arrow::datatypes::Int32Type;
     use arrow::record_batch::RecordBatch;
     use sdg::report::{render_terminal, Status};
-    use sdg::validate::multiple::MultipleTesting;
-    use sdg::validate::requirement::{
+    use sdg::validate::checks::{
         problems, ColumnKind, ExpectedColumn, Requirement, ValidationSettings,
     };
+    use sdg::validate::stats::multiple::MultipleTesting;
     use sdg::validate::validate;
     use std::sync::Arc;
 
@@ -854,7 +854,7 @@ mod e2e {
 
 #[test]
 fn cramervonmises_matches_scipy() {
-    use sdg::validate::cvm::cramervonmises;
+    use sdg::validate::stats::cvm::cramervonmises;
     let mut w = Worst::new("cramervonmises", TOL);
     for c in refs()["cramervonmises"].as_array().unwrap() {
         let name = c["dist"].as_str().unwrap();
@@ -872,7 +872,7 @@ fn cramervonmises_matches_scipy() {
 
 #[test]
 fn bessel_k_matches_scipy_kv() {
-    use sdg::validate::bessel::bessel_k;
+    use sdg::validate::stats::bessel::bessel_k;
     let mut w = Worst::new("kv", 1e-12);
     for c in refs()["kv"].as_array().unwrap() {
         w.check(
@@ -886,7 +886,7 @@ fn bessel_k_matches_scipy_kv() {
 
 #[test]
 fn radix_sort_matches_total_order() {
-    use sdg::validate::sort::sorted_copy;
+    use sdg::validate::stats::sort::sorted_copy;
     let mut s = 12345u64;
     let mut v: Vec<f64> = (0..50_000)
         .map(|i| {
@@ -916,8 +916,8 @@ fn radix_sort_matches_total_order() {
 fn evaluate_wiring_matches_scipy() {
     use arrow::array::{ArrayRef, Float64Array};
     use arrow::record_batch::RecordBatch;
-    use sdg::validate::multiple::MultipleTesting;
-    use sdg::validate::requirement::{Requirement, ValidationSettings};
+    use sdg::validate::checks::{Requirement, ValidationSettings};
+    use sdg::validate::stats::multiple::MultipleTesting;
     use std::sync::Arc;
     let settings = ValidationSettings {
         multiple_testing: MultipleTesting::None,
@@ -1007,7 +1007,7 @@ fn evaluate_wiring_matches_scipy() {
 fn validate_never_panics_on_bad_data() {
     use arrow::array::{ArrayRef, Float64Array, StringArray};
     use arrow::record_batch::RecordBatch;
-    use sdg::validate::requirement::{Requirement, ValidationSettings};
+    use sdg::validate::checks::{Requirement, ValidationSettings};
     use std::sync::Arc;
     let yaml = r#"
 - schema_check: {columns: [x, nope]}
@@ -1059,8 +1059,8 @@ fn validate_never_panics_on_bad_data() {
 
 fn validate_all(
     batch: &arrow::record_batch::RecordBatch,
-    reqs: &[sdg::validate::requirement::Requirement],
-    settings: &sdg::validate::requirement::ValidationSettings,
+    reqs: &[sdg::validate::checks::Requirement],
+    settings: &sdg::validate::checks::ValidationSettings,
 ) -> sdg::report::ValidationReport {
     sdg::validate::validate(batch, &[], 3, reqs, settings)
 }
@@ -1103,7 +1103,7 @@ fn check_grid(w: &mut Worst, name: &str, grid: &Value, f: impl Fn(f64) -> f64) {
 /// `exp`), from `ndtr(-38)` (subnormal) to 9, `erfc` to its underflow at 26.6.
 #[test]
 fn ndtr_erf_erfc_match_scipy() {
-    use sdg::validate::ndtr::{erf, erfc, ndtr};
+    use sdg::validate::stats::ndtr::{erf, erfc, ndtr};
     let r = cdf_refs();
     let mut w = Worst::new("ndtr/erf/erfc", 1e-15);
     check_grid(&mut w, "ndtr", &r["ndtr"], ndtr);
@@ -1169,7 +1169,7 @@ fn continuous_cdfs_match_scipy_across_their_range() {
 /// p-value (regression, correlation).
 #[test]
 fn chi2_sf_and_t_p_values_match_scipy() {
-    use sdg::validate::distributions::{chi2_sf, t_two_sided_p};
+    use sdg::validate::stats::distributions::{chi2_sf, t_two_sided_p};
     // Same implementations and reasons as the gamma and t CDFs above.
     let mut w = Worst::new("chi2.sf", 2e-12);
     for c in cdf_refs()["chi2_sf"].as_array().unwrap() {

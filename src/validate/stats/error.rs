@@ -1,6 +1,6 @@
 //! Typed errors for the statistics layer.
 //!
-//! Every statistic in [`crate::validate`] returns `Result<_, StatsError>`
+//! Every statistic in [`crate::validate::stats`] returns `Result<_, StatsError>`
 //! instead of a silent NaN: a check that cannot be computed becomes a failed
 //! check with the error's message in the report.
 
