@@ -9,7 +9,7 @@ use crate::columns::read_dataset;
 use crate::contract::Contract;
 use crate::experiments::store::summary;
 use crate::experiments::{compare_metrics, Experiment, MetricRow, Summary};
-use crate::validate::checks::data::numeric;
+use crate::validate::checks::arrays::{finite_values, numeric_array};
 use crate::validate::stats::ks::ks_2samp;
 
 /// The two-sample KS test of one column, or why it was not run.
@@ -79,10 +79,7 @@ fn column_tests(a: &Experiment, b: &Experiment) -> Result<Vec<ColumnComparison>,
     let values =
         |batch: &arrow::array::RecordBatch, name: &str| -> Option<Result<Vec<f64>, String>> {
             batch.schema().index_of(name).ok()?;
-            Some(
-                numeric(batch, name)
-                    .map(|v| v.into_iter().flatten().filter(|x| x.is_finite()).collect()),
-            )
+            Some(numeric_array(batch, name).and_then(|a| finite_values(name, &[a], true)))
         };
     let mut out = Vec::new();
     for name in names {

@@ -30,7 +30,7 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 
-use super::checks::data::numeric;
+use super::checks::arrays::visit_numeric;
 use super::checks::residuals::residuals;
 use super::checks::{RelationshipCheck, Requirement};
 use super::stats::regression::mean;
@@ -68,11 +68,9 @@ fn column_means(batch: &RecordBatch, noise_checked: bool) -> Vec<(String, f64)> 
         .filter(|f| matches!(f.data_type(), DataType::Float64 | DataType::Int64))
         .filter(|f| !(noise_checked && f.name() == "noise"))
         .filter_map(|f| {
-            let values: Vec<f64> = numeric(batch, f.name())
-                .ok()?
-                .into_iter()
-                .flatten()
-                .collect();
+            let a = batch.column_by_name(f.name())?;
+            let mut values = Vec::with_capacity(a.len());
+            visit_numeric(a, |v| values.extend(v));
             (!values.is_empty()).then(|| (format!("mean_{}", f.name()), mean(&values)))
         })
         .collect()

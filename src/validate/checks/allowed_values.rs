@@ -13,7 +13,7 @@
 
 #[allow(unused_imports)] // the params' doc links to it (and the schema shows that doc)
 use super::columns::TEXT_KINDS;
-use super::data::strings;
+use super::arrays::{text_array, visit_text};
 use super::eval::{base, Eval, Outcome};
 use super::rules::Rules;
 use super::summary::Merge;
@@ -89,17 +89,21 @@ impl Kind for AllowedValues {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Offenders, String> {
-        let vals = strings(block, &self.column)?;
+        let a = text_array(block, &self.column)?;
         let allowed: BTreeSet<&str> = self.values.iter().map(String::as_str).collect();
         let mut s = Offenders::default();
-        for v in vals.into_iter().flatten() {
+        visit_text(&a, |v| {
+            let Some(v) = v else { return };
             s.n += 1;
-            if !allowed.contains(v.as_str()) {
+            if !allowed.contains(v) {
                 s.bad += 1;
-                s.smallest.insert(v);
-                s.keep_smallest();
+                let kept = s.smallest.len() >= NAMED && s.smallest.last().is_some_and(|m| v >= m.as_str());
+                if !kept && !s.smallest.contains(v) {
+                    s.smallest.insert(v.to_string());
+                    s.keep_smallest();
+                }
             }
-        }
+        });
         Ok(s)
     }
 

@@ -15,7 +15,7 @@
 use super::columns::ColumnKind;
 #[allow(unused_imports)] // the params' doc links to it (and the schema shows that doc)
 use super::columns::TEXT_KINDS;
-use super::data::strings;
+use super::arrays::{text_array, visit_text};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::Gate;
@@ -136,17 +136,19 @@ impl Kind for CategoricalFrequency {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Counts, String> {
-        let vals = strings(block, &self.column)?;
+        let a = text_array(block, &self.column)?;
         let mut listed: BTreeMap<String, f64> =
             self.expected.keys().map(|k| (k.clone(), 0.0)).collect();
         let (mut unexpected, mut n) = (0usize, 0usize);
-        for v in vals.iter().flatten() {
-            n += 1;
-            match listed.get_mut(v.as_str()) {
-                Some(cnt) => *cnt += 1.0,
-                None => unexpected += 1,
+        visit_text(&a, |v| {
+            if let Some(v) = v {
+                n += 1;
+                match listed.get_mut(v) {
+                    Some(cnt) => *cnt += 1.0,
+                    None => unexpected += 1,
+                }
             }
-        }
+        });
         Ok(Counts {
             listed,
             unexpected,

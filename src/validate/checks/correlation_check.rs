@@ -13,7 +13,7 @@
 //!   tolerance: 0.05
 //! ```
 
-use super::data::{numeric, paired};
+use super::arrays::{numeric_array, paired_values};
 use super::eval::{base, fail, within, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::is_false;
@@ -101,7 +101,7 @@ impl Kind for CorrelationCheck {
         }
         self.names()
             .iter()
-            .map(|n| numeric(block, n))
+            .map(|n| numeric_array(block, n).map(|a| vec![a]))
             .collect::<Result<Vec<_>, _>>()
             .map(Columns)
     }
@@ -109,7 +109,7 @@ impl Kind for CorrelationCheck {
     fn evaluate(&self, cols: Columns, ev: &mut Eval) -> Outcome {
         let names = self.names();
         let c = self.skeleton();
-        let data = match paired(&names, cols.0, self.drop_non_finite) {
+        let data = match paired_values(&names, &cols.0, self.drop_non_finite) {
             Ok(d) => d,
             Err(e) => return fail(c, e),
         };

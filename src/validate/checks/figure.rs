@@ -2,6 +2,7 @@
 //! [`Figure`] from the same merged summary it is evaluated from, so the picture shows exactly
 //! the values the verdict was computed on.
 
+use super::arrays::visit_numeric;
 use super::summary::Values;
 use crate::validate::stats::distributions::Dist;
 
@@ -46,13 +47,13 @@ impl Figure {
     pub fn sample(column: &str, values: &Values, reference: Option<Dist>) -> Figure {
         Figure::Sample {
             column: column.to_string(),
-            values: values
-                .0
-                .iter()
-                .flatten()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect(),
+            values: {
+                let mut out = Vec::new();
+                for a in &values.0 {
+                    visit_numeric(a, |v| out.extend(v.filter(|x| x.is_finite())));
+                }
+                out
+            },
             reference,
         }
     }

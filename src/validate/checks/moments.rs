@@ -14,7 +14,7 @@
 //!   tolerance: 0.2
 //! ```
 
-use super::data::{finite_only, numeric};
+use super::arrays::{finite_values, numeric_array};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::is_false;
@@ -72,13 +72,13 @@ impl Kind for Moments {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Values, String> {
-        numeric(block, &self.column).map(Values)
+        numeric_array(block, &self.column).map(|a| Values(vec![a]))
     }
 
     fn evaluate(&self, values: Values, ev: &mut Eval) -> Outcome {
         let kind = Self::NAME;
         let mut c = self.skeleton();
-        let x = match finite_only(&self.column, values.0, self.drop_non_finite) {
+        let x = match finite_values(&self.column, &values.0, self.drop_non_finite) {
             Ok(x) => x,
             Err(e) => return fail(c, e),
         };

@@ -10,7 +10,9 @@
 //!   max: 0.05
 //! ```
 
-use super::data::{null_count, numeric};
+use super::arrays::visit_numeric;
+use super::data::column;
+use arrow::array::Array;
 use super::eval::{base, Eval, Outcome};
 use super::rules::Rules;
 use super::summary::Merge;
@@ -66,10 +68,10 @@ impl Kind for NullFraction {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Missing, String> {
-        let (nulls, rows) = null_count(block, &self.column)?;
-        let nan = numeric(block, &self.column)
-            .map(|v| v.into_iter().flatten().filter(|x| x.is_nan()).count())
-            .unwrap_or(0);
+        let a = column(block, &self.column)?;
+        let (nulls, rows) = (a.null_count(), a.len());
+        let mut nan = 0usize;
+        visit_numeric(a, |v| nan += usize::from(v.is_some_and(f64::is_nan)));
         Ok(Missing { nulls, nan, rows })
     }
 

@@ -12,7 +12,7 @@
 //!   mostly: 0.999
 //! ```
 
-use super::data::numeric;
+use super::arrays::{numeric_array, visit_numeric};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::summary::Merge;
@@ -89,12 +89,14 @@ impl Kind for RangeCheck {
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<InRange, String> {
         let (lo, hi) = self.bounds();
-        let vals = numeric(block, &self.column)?;
+        let a = numeric_array(block, &self.column)?;
         let mut s = InRange::default();
-        for v in vals.into_iter().flatten() {
-            s.total += 1;
-            s.inside += usize::from(v >= lo && v <= hi);
-        }
+        visit_numeric(&a, |v| {
+            if let Some(v) = v {
+                s.total += 1;
+                s.inside += usize::from(v >= lo && v <= hi);
+            }
+        });
         Ok(s)
     }
 

@@ -11,7 +11,7 @@
 //! ```
 
 use super::columns::ColumnKind;
-use super::data::strings;
+use super::arrays::{text_array, visit_text};
 use super::eval::{base, Eval, Outcome};
 use super::rules::Rules;
 use super::summary::Merge;
@@ -97,12 +97,14 @@ impl Kind for RegexCheck {
             .size_limit(1 << 20)
             .build()
             .map_err(|e| format!("invalid regex: {e}"))?;
-        let vals = strings(block, &self.column)?;
+        let a = text_array(block, &self.column)?;
         let mut s = Mismatches::default();
-        for v in vals.iter().flatten() {
-            s.n += 1;
-            s.bad += usize::from(!re.is_match(v));
-        }
+        visit_text(&a, |v| {
+            if let Some(v) = v {
+                s.n += 1;
+                s.bad += usize::from(!re.is_match(v));
+            }
+        });
         Ok(s)
     }
 

@@ -15,7 +15,7 @@
 //!   tolerance: 0.1
 //! ```
 
-use super::data::{numeric, paired};
+use super::arrays::{numeric_array, paired_values, visit_numeric};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::{is_false, OneOrMany};
@@ -23,6 +23,7 @@ use super::summary::Columns;
 use super::{Figure, Kind, Requirement};
 use crate::validate::result::CheckResult;
 use crate::validate::stats::regression::{linregress, ols};
+use arrow::array::ArrayRef;
 use arrow::record_batch::RecordBatch;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -138,7 +139,7 @@ impl Kind for RelationshipCheck {
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Columns, String> {
         self.names()
             .iter()
-            .map(|n| numeric(block, n))
+            .map(|n| numeric_array(block, n).map(|a| vec![a]))
             .collect::<Result<Vec<_>, _>>()
             .map(Columns)
     }
@@ -148,7 +149,7 @@ impl Kind for RelationshipCheck {
         let xs = self.independent.names();
         let names = self.names();
         let mut c = self.skeleton();
-        let data = match paired(&names, cols.0, self.drop_non_finite) {
+        let data = match paired_values(&names, &cols.0, self.drop_non_finite) {
             Ok(d) => d,
             Err(e) => return fail(c, e),
         };
@@ -175,7 +176,7 @@ impl Kind for RelationshipCheck {
                 (vec![l.slope], l.intercept, l.rvalue * l.rvalue)
             })
         } else {
-            let refs: Vec<&[f64]> = xcols.iter().map(Vec::as_slice).collect();
+            let refs: Vec<&[f64]> = xcols.iter().map(|c| c.as_ref()).collect();
             ols(&refs, y).map(|o| (o.coefficients[1..].to_vec(), o.coefficients[0], o.r_squared))
         };
         let (slopes, intercept, r2) = match fit {
@@ -253,10 +254,16 @@ impl Kind for RelationshipCheck {
             (None, Some(v)) if v.len() == 1 => v[0],
             _ => return None,
         };
-        let points = x
-            .iter()
-            .zip(y)
-            .filter_map(|(a, b)| Some((a.filter(|v| v.is_finite())?, b.filter(|v| v.is_finite())?)))
+        let read = |chunks: &Vec<ArrayRef>| {
+            let mut v = Vec::new();
+            chunks.iter().for_each(|a| visit_numeric(a, |x| v.push(x)));
+            v
+        };
+        let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+        let points = read(x)
+            .into_iter()
+            .zip(read(y))
+            .filter_map(|(a, b)| Some((finite(a)?, finite(b)?)))
             .collect();
         Some(Figure::Scatter {
             x: self.independent.names()[0].to_string(),

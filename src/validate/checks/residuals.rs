@@ -5,14 +5,14 @@
 //! (subtracting the fitted intercept would force the residual mean to exactly 0 and make
 //! `noise_mean_check` vacuous).
 
-use super::data::{numeric, paired};
+use super::arrays::{numeric_array, paired_values};
 use super::summary::{Columns, Merge};
 use super::{RelationshipCheck, Requirement};
 use arrow::record_batch::RecordBatch;
 
 /// What the residuals are computed from: the relationship_check's columns (independent ones,
 /// then the dependent), row order, and its expected line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ResidualData {
     names: Vec<String>,
     columns: Columns,
@@ -72,7 +72,7 @@ impl ResidualData {
         names.push(&r.dependent);
         let cols = names
             .iter()
-            .map(|n| numeric(batch, n))
+            .map(|n| numeric_array(batch, n).map(|a| vec![a]))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ResidualData {
             names: names.iter().map(|s| s.to_string()).collect(),
@@ -86,7 +86,7 @@ impl ResidualData {
     /// The columns (independent ones, then the dependent) and the residuals, row order.
     pub fn residuals(self) -> Result<(Vec<String>, Vec<f64>), String> {
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        let data = paired(&names, self.columns.0, self.drop_non_finite)?;
+        let data = paired_values(&names, &self.columns.0, self.drop_non_finite)?;
         let (y, xcols) = data.split_last().ok_or("no columns")?;
         let b0 = self.intercept;
         let res = (0..y.len())

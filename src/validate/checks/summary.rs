@@ -3,7 +3,7 @@
 //! from the concatenated blocks, exactly: `tests/it/validate.rs` checks every kind).
 //!
 //! Counting checks keep counts; checks that need every value keep the values ([`Values`],
-//! [`Columns`]), in row order.
+//! [`Columns`]): Arrow's own arrays, one per block, shared and never copied.
 
 /// A summary that absorbs the summary of the next block.
 pub trait Merge {
@@ -11,9 +11,11 @@ pub trait Merge {
     fn merge(&mut self, next: Self);
 }
 
-/// One column's values as numbers, row order, nulls as `None` (see `data::numeric`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Values(pub Vec<Option<f64>>);
+use arrow::array::ArrayRef;
+
+/// One numeric column (see `arrays::numeric_array`): its array in each block, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Values(pub Vec<ArrayRef>);
 
 impl Merge for Values {
     fn merge(&mut self, next: Self) {
@@ -21,9 +23,9 @@ impl Merge for Values {
     }
 }
 
-/// Several columns' values read together (same length each), row order.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Columns(pub Vec<Vec<Option<f64>>>);
+/// Several numeric columns read together: for each column, its array in each block.
+#[derive(Debug, Clone, Default)]
+pub struct Columns(pub Vec<Vec<ArrayRef>>);
 
 impl Merge for Columns {
     fn merge(&mut self, next: Self) {
@@ -35,7 +37,7 @@ impl Merge for Columns {
 
 /// A column read on its own, whose read error is reported only when the check gets to it
 /// (so a check over two columns reports its errors in the order it always has).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Read<T>(pub Result<T, String>);
 
 impl<T: Merge> Merge for Read<T> {

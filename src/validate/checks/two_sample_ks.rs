@@ -11,7 +11,7 @@
 //!   effect_size_max: 0.02
 //! ```
 
-use super::data::{finite_only, numeric};
+use super::arrays::{finite_values, numeric_array};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::{is_false, Gate};
@@ -46,7 +46,7 @@ pub struct TwoSampleKs {
 }
 
 /// Both columns, each read on its own (an error in the first is reported first).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Pair(Read<Values>, Read<Values>);
 
 impl Merge for Pair {
@@ -72,14 +72,14 @@ impl Kind for TwoSampleKs {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Pair, String> {
-        let read = |name: &str| Read(numeric(block, name).map(Values));
+        let read = |name: &str| Read(numeric_array(block, name).map(|a| Values(vec![a])));
         Ok(Pair(read(&self.column), read(&self.other_column)))
     }
 
     fn evaluate(&self, pair: Pair, ev: &mut Eval) -> Outcome {
         let mut c = self.skeleton();
         let finite = |name: &str, r: Read<Values>, drop: bool| {
-            r.0.and_then(|v| finite_only(name, v.0, drop))
+            r.0.and_then(|v| finite_values(name, &v.0, drop))
         };
         let a = finite(&self.column, pair.0, self.drop_non_finite);
         let b = finite(&self.other_column, pair.1, self.drop_non_finite);

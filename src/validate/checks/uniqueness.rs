@@ -10,7 +10,7 @@
 //!   column: customer_id
 //! ```
 
-use super::data::{numeric, strings};
+use super::arrays::{numeric_array, text_array, visit_numeric, visit_text};
 use super::eval::{base, Eval, Outcome};
 use super::rules::Rules;
 use super::summary::Merge;
@@ -19,7 +19,7 @@ use crate::validate::result::CheckResult;
 use arrow::record_batch::RecordBatch;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// All non-null values distinct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,17 +29,39 @@ pub struct Uniqueness {
     pub column: String,
 }
 
-/// Non-null values seen, and the distinct ones (numbers by their bits, text as is).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Distinct {
-    n: usize,
-    keys: BTreeSet<String>,
+/// Non-null values seen, and the distinct ones: numbers by their bits (`0.0` and `-0.0` are
+/// one), text as is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distinct {
+    /// A numeric column.
+    Numbers { n: usize, keys: HashSet<u64> },
+    /// A text column.
+    Texts { n: usize, keys: HashSet<String> },
+}
+
+impl Distinct {
+    fn counts(&self) -> (usize, usize) {
+        match self {
+            Distinct::Numbers { n, keys } => (*n, keys.len()),
+            Distinct::Texts { n, keys } => (*n, keys.len()),
+        }
+    }
 }
 
 impl Merge for Distinct {
     fn merge(&mut self, next: Self) {
-        self.n += next.n;
-        self.keys.extend(next.keys);
+        match (self, next) {
+            (Distinct::Numbers { n, keys }, Distinct::Numbers { n: m, keys: k }) => {
+                *n += m;
+                keys.extend(k);
+            }
+            (Distinct::Texts { n, keys }, Distinct::Texts { n: m, keys: k }) => {
+                *n += m;
+                keys.extend(k);
+            }
+            // A column keeps its type in every block.
+            _ => {}
+        }
     }
 }
 
@@ -56,23 +78,32 @@ impl Kind for Uniqueness {
     }
 
     fn summarize(&self, block: &RecordBatch, _reqs: &[Requirement]) -> Result<Distinct, String> {
-        let keys: Vec<String> = match numeric(block, &self.column) {
-            Ok(v) => v
-                .into_iter()
-                .flatten()
-                .map(|x| format!("{:016x}", (x + 0.0).to_bits()))
-                .collect(),
-            Err(_) => strings(block, &self.column)?.into_iter().flatten().collect(),
-        };
-        Ok(Distinct {
-            n: keys.len(),
-            keys: keys.into_iter().collect(),
-        })
+        if let Ok(a) = numeric_array(block, &self.column) {
+            let (mut n, mut keys) = (0, HashSet::new());
+            visit_numeric(&a, |v| {
+                if let Some(x) = v {
+                    n += 1;
+                    keys.insert((x + 0.0).to_bits());
+                }
+            });
+            return Ok(Distinct::Numbers { n, keys });
+        }
+        let a = text_array(block, &self.column)?;
+        let (mut n, mut keys) = (0, HashSet::new());
+        visit_text(&a, |v| {
+            if let Some(s) = v {
+                n += 1;
+                if !keys.contains(s) {
+                    keys.insert(s.to_string());
+                }
+            }
+        });
+        Ok(Distinct::Texts { n, keys })
     }
 
     fn evaluate(&self, s: Distinct, _ev: &mut Eval) -> Outcome {
         let mut c = self.skeleton();
-        let (n, distinct) = (s.n, s.keys.len());
+        let (n, distinct) = s.counts();
         c.n = Some(n as u64);
         c.observed = Some((n - distinct) as f64);
         c.expected = Some(0.0);
