@@ -83,7 +83,7 @@ pub fn visit_numeric(a: &ArrayRef, mut f: impl FnMut(Option<f64>)) {
 }
 
 /// The Float64 value buffer of `a` when it has no nulls (read in place), else `None`.
-fn plain_f64(a: &ArrayRef) -> Option<&[f64]> {
+pub fn plain_f64(a: &ArrayRef) -> Option<&[f64]> {
     (a.null_count() == 0)
         .then(|| a.as_primitive_opt::<Float64Type>())
         .flatten()
