@@ -52,23 +52,16 @@ impl Kind for NoiseMeanCheck {
 
     fn evaluate(&self, data: ResidualData, ev: &mut Eval) -> Outcome {
         let kind = Self::NAME;
-        let (cols, res) = match data.residuals() {
+        let (c, res) = match data.for_check(kind) {
             Ok(r) => r,
-            Err(e) => return fail(self.skeleton(), e),
+            Err(failed) => return *failed,
         };
-        let names: Vec<&str> = cols.iter().map(String::as_str).collect();
         if res.is_empty() {
-            return fail(base(kind, &names), "no residuals (empty data)");
+            return fail(c, "no residuals (empty data)");
         }
         let mu = mean(&res);
         ev.metric(kind, "residual_mean", mu);
-        let mut c = within(
-            base(kind, &names),
-            self.expected_mean,
-            mu,
-            self.tolerance,
-            "residual mean",
-        );
+        let mut c = within(c, self.expected_mean, mu, self.tolerance, "residual mean");
         c.n = Some(res.len() as u64);
         c.method = Some("mean".into());
         Outcome::decided(c)

@@ -53,25 +53,18 @@ impl Kind for NoiseStdCheck {
 
     fn evaluate(&self, data: ResidualData, ev: &mut Eval) -> Outcome {
         let kind = Self::NAME;
-        let (cols, res) = match data.residuals() {
+        let (c, res) = match data.for_check(kind) {
             Ok(r) => r,
-            Err(e) => return fail(self.skeleton(), e),
+            Err(failed) => return *failed,
         };
-        let names: Vec<&str> = cols.iter().map(String::as_str).collect();
         if res.len() < 2 {
-            return fail(base(kind, &names), "residual std needs at least 2 rows");
+            return fail(c, "residual std needs at least 2 rows");
         }
         let mu = mean(&res);
         let sd = (res.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / (res.len() as f64 - 1.0))
             .sqrt();
         ev.metric(kind, "residual_std", sd);
-        let mut c = within(
-            base(kind, &names),
-            self.expected_std,
-            sd,
-            self.tolerance,
-            "residual std",
-        );
+        let mut c = within(c, self.expected_std, sd, self.tolerance, "residual std");
         c.n = Some(res.len() as u64);
         c.method = Some("std(ddof=1)".into());
         Outcome::decided(c)

@@ -50,12 +50,10 @@ impl Kind for ResidualNormality {
     }
 
     fn evaluate(&self, data: ResidualData, ev: &mut Eval) -> Outcome {
-        let (cols, res) = match data.residuals() {
+        let (mut c, res) = match data.for_check(Self::NAME) {
             Ok(r) => r,
-            Err(e) => return fail(self.skeleton(), e),
+            Err(failed) => return *failed,
         };
-        let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-        let mut c = base(Self::NAME, &names);
         c.n = Some(res.len() as u64);
         let alpha = self.alpha.unwrap_or(ev.settings.default_alpha);
         c.alpha = Some(alpha);

@@ -6,8 +6,10 @@
 //! `noise_mean_check` vacuous).
 
 use super::arrays::{numeric_array, paired_values};
+use super::eval::{base, fail, Outcome};
 use super::summary::{Columns, Merge};
 use super::{RelationshipCheck, Requirement};
+use crate::validate::result::CheckResult;
 use arrow::record_batch::RecordBatch;
 
 /// What the residuals are computed from: the relationship_check's columns (independent ones,
@@ -100,6 +102,20 @@ impl ResidualData {
             })
             .collect();
         Ok((self.names, res))
+    }
+}
+
+impl ResidualData {
+    /// For a residual check of `kind`: its result skeleton over the residuals' columns, and the
+    /// residuals; a failure to compute them is the check's failed result (over no columns).
+    pub fn for_check(self, kind: &str) -> Result<(CheckResult, Vec<f64>), Box<Outcome>> {
+        match self.residuals() {
+            Ok((cols, res)) => {
+                let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+                Ok((base(kind, &names), res))
+            }
+            Err(e) => Err(Box::new(fail(base(kind, &[]), e))),
+        }
     }
 }
 
