@@ -14,7 +14,7 @@ use sdg::validate::stats::regression::linregress;
 
 #[path = "common/splitmix.rs"]
 mod splitmix;
-use splitmix::SplitMix;
+use splitmix::xyz;
 
 struct Data {
     x: Vec<f64>,
@@ -24,16 +24,7 @@ struct Data {
 }
 
 fn data(n: usize) -> Data {
-    let mut r = SplitMix(42);
-    let mut x = Vec::with_capacity(n);
-    let mut z = Vec::with_capacity(n);
-    for _ in 0..n {
-        x.push(r.uniform());
-        let u1 = 1.0 - r.uniform();
-        let u2 = r.uniform();
-        z.push((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos());
-    }
-    let y: Vec<f64> = x.iter().zip(&z).map(|(a, b)| 2.0 * a + b).collect();
+    let (x, y, z) = xyz(n);
     // Poisson(3.5) by inversion of x
     let pois = Discrete::Poisson { lambda: 3.5 };
     let mut cdf = Vec::new();

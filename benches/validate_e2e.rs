@@ -16,19 +16,10 @@ use std::sync::Arc;
 
 #[path = "common/splitmix.rs"]
 mod splitmix;
-use splitmix::SplitMix;
+use splitmix::xyz;
 
 fn batch(n: usize) -> RecordBatch {
-    let mut r = SplitMix(42);
-    let mut x = Vec::with_capacity(n);
-    let mut z = Vec::with_capacity(n);
-    for _ in 0..n {
-        x.push(r.uniform());
-        let u1 = 1.0 - r.uniform();
-        let u2 = r.uniform();
-        z.push((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos());
-    }
-    let y: Vec<f64> = x.iter().zip(&z).map(|(a, b)| 2.0 * a + b).collect();
+    let (x, y, z) = xyz(n);
     let k: Vec<i64> = x.iter().map(|v| (v * 1000.0) as i64).collect();
     RecordBatch::try_from_iter(vec![
         ("x", Arc::new(Float64Array::from(x)) as ArrayRef),

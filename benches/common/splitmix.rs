@@ -17,3 +17,19 @@ impl SplitMix {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// The benches' columns of `n` rows, from SplitMix64 seeded 42: x uniform on [0, 1), z standard
+/// normal (Box–Muller from two uniforms), y = 2x + z.
+pub fn xyz(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut r = SplitMix(42);
+    let mut x = Vec::with_capacity(n);
+    let mut z = Vec::with_capacity(n);
+    for _ in 0..n {
+        x.push(r.uniform());
+        let u1 = 1.0 - r.uniform();
+        let u2 = r.uniform();
+        z.push((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos());
+    }
+    let y: Vec<f64> = x.iter().zip(&z).map(|(a, b)| 2.0 * a + b).collect();
+    (x, y, z)
+}
