@@ -30,7 +30,7 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 
-use super::checks::arrays::{plain_f64, visit_numeric};
+use super::checks::arrays::present_values;
 use super::checks::residuals::residuals;
 use super::checks::{RelationshipCheck, Requirement};
 use super::stats::regression::mean;
@@ -69,15 +69,7 @@ fn column_means(batch: &RecordBatch, noise_checked: bool) -> Vec<(String, f64)> 
         .filter(|f| !(noise_checked && f.name() == "noise"))
         .filter_map(|f| {
             let a = batch.column_by_name(f.name())?;
-            // A null-free Float64 column is averaged in place, without a copy.
-            let values: std::borrow::Cow<[f64]> = match plain_f64(a) {
-                Some(v) => v.into(),
-                None => {
-                    let mut v = Vec::with_capacity(a.len());
-                    visit_numeric(a, |x| v.extend(x));
-                    v.into()
-                }
-            };
+            let values = present_values(a);
             (!values.is_empty()).then(|| (format!("mean_{}", f.name()), mean(&values)))
         })
         .collect()

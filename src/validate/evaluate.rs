@@ -11,19 +11,11 @@
 
 use super::checks::eval::base;
 use super::checks::ExpectedColumn;
-use super::checks::{Eval, Gate, Metrics, Requirement, ValidationSettings};
+use super::checks::{Eval, Gate, Gated, Metrics, Requirement, ValidationSettings};
 use super::result::ValidationReport;
 use super::stats::multiple::adjust;
 use arrow::record_batch::RecordBatch;
 use std::collections::BTreeMap;
-
-/// A p-value check waiting for the multiple-testing adjustment.
-struct Pending {
-    index: usize,
-    alpha: f64,
-    effect_size_max: Option<f64>,
-    gate: Option<Gate>,
-}
 
 /// One requirement over one block: summarized, then evaluated.
 fn run_one(
@@ -64,26 +56,22 @@ pub fn validate(
     rc.passed = rows == num_samples;
     rc.message = format!("{rows} rows (expected {num_samples})");
     checks.push(rc);
-    let mut pending: Vec<Pending> = Vec::new();
+    // (index in `checks`, gate) of each p-value check waiting for the adjustment.
+    let mut pending: Vec<(usize, Gated)> = Vec::new();
     for (i, req) in reqs.iter().enumerate() {
         let out = run_one(req, i, batch, reqs, &mut metrics, settings);
         if let Some(g) = out.gated {
-            pending.push(Pending {
-                index: checks.len(),
-                alpha: g.alpha,
-                effect_size_max: g.effect_size_max,
-                gate: g.gate,
-            });
+            pending.push((checks.len(), g));
         }
         checks.push(out.check);
     }
     let raw: Vec<f64> = pending
         .iter()
-        .map(|p| checks[p.index].p_value.unwrap_or(0.0))
+        .map(|(index, _)| checks[*index].p_value.unwrap_or(0.0))
         .collect();
     let adj = adjust(settings.multiple_testing, &raw);
-    for (p, a) in pending.iter().zip(adj) {
-        let c = &mut checks[p.index];
+    for ((index, p), a) in pending.iter().zip(adj) {
+        let c = &mut checks[*index];
         c.adjusted_p_value = Some(a);
         let p_ok = a >= p.alpha;
         let e_ok = match (p.effect_size_max, c.effect_size) {

@@ -83,7 +83,7 @@ pub fn visit_numeric(a: &ArrayRef, mut f: impl FnMut(Option<f64>)) {
 }
 
 /// The Float64 value buffer of `a` when it has no nulls (read in place), else `None`.
-pub fn plain_f64(a: &ArrayRef) -> Option<&[f64]> {
+fn plain_f64(a: &ArrayRef) -> Option<&[f64]> {
     (a.null_count() == 0)
         .then(|| a.as_primitive_opt::<Float64Type>())
         .flatten()
@@ -94,6 +94,25 @@ fn non_finite_error(bad: usize, name: &str) -> String {
     format!(
         "{bad} non-finite value(s) (NaN or inf) in `{name}` (set drop_non_finite: true to drop them)"
     )
+}
+
+/// Every row of `chunks`, in order: `None` for a null.
+pub fn rows(chunks: &[ArrayRef]) -> Vec<Option<f64>> {
+    let mut v = Vec::with_capacity(chunks.iter().map(|a| a.len()).sum());
+    chunks.iter().for_each(|a| visit_numeric(a, |x| v.push(x)));
+    v
+}
+
+/// The non-null values of one numeric array, in order: in place for a null-free Float64 array.
+pub fn present_values(a: &ArrayRef) -> Cow<'_, [f64]> {
+    match plain_f64(a) {
+        Some(v) => Cow::Borrowed(v),
+        None => {
+            let mut v = Vec::with_capacity(a.len());
+            visit_numeric(a, |x| v.extend(x));
+            Cow::Owned(v)
+        }
+    }
 }
 
 /// The non-null values of `chunks` in order; non-finite ones dropped if `drop`, else an error
@@ -147,14 +166,7 @@ pub fn paired_values<'a>(
             return Ok(plain.into_iter().map(Cow::Borrowed).collect());
         }
     }
-    let read: Vec<Vec<Option<f64>>> = cols
-        .iter()
-        .map(|chunks| {
-            let mut v = Vec::with_capacity(chunks.iter().map(|a| a.len()).sum());
-            chunks.iter().for_each(|a| visit_numeric(a, |x| v.push(x)));
-            v
-        })
-        .collect();
+    let read: Vec<Vec<Option<f64>>> = cols.iter().map(|chunks| rows(chunks)).collect();
     let n = read.first().map_or(0, Vec::len);
     let mut out: Vec<Vec<f64>> = vec![Vec::with_capacity(n); read.len()];
     let mut bad = vec![0usize; read.len()];

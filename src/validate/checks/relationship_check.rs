@@ -15,7 +15,7 @@
 //!   tolerance: 0.1
 //! ```
 
-use super::arrays::{numeric_array, paired_values, visit_numeric};
+use super::arrays::{numeric_array, paired_values, rows};
 use super::eval::{base, fail, Eval, Outcome};
 use super::rules::Rules;
 use super::settings::{is_false, OneOrMany};
@@ -23,7 +23,6 @@ use super::summary::Columns;
 use super::{Figure, Kind, Requirement};
 use crate::validate::result::CheckResult;
 use crate::validate::stats::regression::{linregress, ols};
-use arrow::array::ArrayRef;
 use arrow::record_batch::RecordBatch;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -254,15 +253,10 @@ impl Kind for RelationshipCheck {
             (None, Some(v)) if v.len() == 1 => v[0],
             _ => return None,
         };
-        let read = |chunks: &Vec<ArrayRef>| {
-            let mut v = Vec::new();
-            chunks.iter().for_each(|a| visit_numeric(a, |x| v.push(x)));
-            v
-        };
         let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
-        let points = read(x)
+        let points = rows(x)
             .into_iter()
-            .zip(read(y))
+            .zip(rows(y))
             .filter_map(|(a, b)| Some((finite(a)?, finite(b)?)))
             .collect();
         Some(Figure::Scatter {
